@@ -1,0 +1,81 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Module direction (DESIGN.md §2): C shims <- NetIO; HTTPCore depends on nothing;
+// WebServer on HTTPCore + NetIO; API on WebServer (and later the domain); mwrasp on everything.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "mwrasp",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "mwrasp", targets: ["mwrasp"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // System libraries: one per C library, macros wrapped in shim.h.
+        .systemLibrary(
+            name: "COpenSSL", pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSystemLinux"),
+
+        .target(name: "HTTPCore", swiftSettings: strictSettings),
+        .target(
+            name: "NetIO",
+            dependencies: ["CSystemLinux", "COpenSSL", "CZlib"],
+            swiftSettings: strictSettings),
+        .target(
+            name: "WebServer",
+            dependencies: [
+                "HTTPCore", "NetIO",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strictSettings),
+        .target(
+            name: "API",
+            dependencies: [
+                "WebServer",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "mwrasp",
+            dependencies: [
+                "API", "WebServer", "NetIO",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSettings),
+
+        // Test helpers shared by the test targets: certificates made at test time, raw clients.
+        .target(name: "TestSupport", dependencies: ["NetIO"], swiftSettings: strictSettings),
+
+        .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"], swiftSettings: strictSettings),
+        .testTarget(name: "NetIOTests", dependencies: ["NetIO", "TestSupport", "COpenSSL", "CZlib"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "WebServerTests", dependencies: ["WebServer", "HTTPCore", "NetIO", "TestSupport"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "APITests", dependencies: ["API", "WebServer", "HTTPCore"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["WebServer", "API", "HTTPCore", "NetIO", "TestSupport"],
+            swiftSettings: strictSettings),
+    ]
+)

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+@main
+struct MWRASPCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mwrasp",
+        abstract: "MWRASP: threat detection and response server for security operations centers.",
+        version: "0.1.0",
+        subcommands: [ServeCommand.self, HealthcheckCommand.self],
+        defaultSubcommand: ServeCommand.self)
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import API
+import Foundation
+import Logging
+import NetIO
+import WebServer
+
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the server.",
+        discussion: """
+            Every option also has a config-file key and an environment variable; a flag wins \
+            over the environment, which wins over the file. See deploy/mwrasp.example.yaml.
+            """)
+
+    @Option(name: .long, help: "YAML config file (MWRASP_CONFIG).") var config: String?
+    @Option(name: .long, help: "Plain HTTP listener, HOST:PORT (listen, MWRASP_LISTEN). Default 127.0.0.1:8080.") var listen: String?
+    @Option(name: .long, help: "Data directory (data_dir, MWRASP_DATA_DIR). Default ./data.") var dataDir: String?
+    @Option(name: .long, help: "HTTPS listener, HOST:PORT (tls.listen, MWRASP_TLS_LISTEN).") var tlsListen: String?
+    @Option(name: .long, help: "PEM certificate chain (tls.cert, MWRASP_TLS_CERT).") var tlsCert: String?
+    @Option(name: .long, help: "PEM private key (tls.key, MWRASP_TLS_KEY).") var tlsKey: String?
+    @Option(name: .long, help: "CA file: require and verify client certificates (tls.client_ca, MWRASP_TLS_CLIENT_CA).") var tlsClientCa: String?
+    @Option(name: .long, help: "trace|debug|info|notice|warning|error|critical (log.level, MWRASP_LOG_LEVEL). Default info.") var logLevel: String?
+    @Option(name: .long, help: "text|json (log.format, MWRASP_LOG_FORMAT). Default text.") var logFormat: String?
+    @Option(name: .long, help: "Event-loop threads (threads, MWRASP_THREADS). Default: one per core.") var threads: Int?
+    @Option(name: .long, help: "Open-connection limit (limits.max_connections, MWRASP_MAX_CONNECTIONS). Default 10000.") var maxConnections: Int?
+    @Option(name: .long, help: "Seconds to receive a request head (limits.header_timeout_seconds, MWRASP_HEADER_TIMEOUT). Default 10.") var headerTimeout: Double?
+    @Option(name: .long, help: "Seconds an idle keep-alive connection stays open (limits.idle_timeout_seconds, MWRASP_IDLE_TIMEOUT). Default 60.") var idleTimeout: Double?
+    @Option(name: .long, help: "Longest pause inside a request body, seconds (limits.body_timeout_seconds, MWRASP_BODY_TIMEOUT). Default 30.") var bodyTimeout: Double?
+    @Option(name: .long, help: "Request body limit in bytes (limits.max_body_bytes, MWRASP_MAX_BODY_BYTES). Default 10485760.") var maxBodyBytes: Int?
+    @Option(name: .long, help: "Header section limit in bytes (limits.max_header_bytes, MWRASP_MAX_HEADER_BYTES). Default 16384.") var maxHeaderBytes: Int?
+    @Option(name: .long, help: "Header field count limit (limits.max_header_count, MWRASP_MAX_HEADER_COUNT). Default 100.") var maxHeaderCount: Int?
+    @Option(name: .long, help: "Seconds graceful shutdown waits for in-flight requests (shutdown_grace_seconds, MWRASP_SHUTDOWN_GRACE). Default 30.") var shutdownGrace: Double?
+
+    func run() throws {
+        let settings = try ServeSettings.resolve(flags: self, environment: ProcessInfo.processInfo.environment)
+        let logger = LoggingBootstrap.bootstrap(level: settings.logLevel, format: settings.logFormat)
+        let metrics = MetricsBootstrap.bootstrap()
+
+        try FileManager.default.createDirectory(atPath: settings.dataDirectory, withIntermediateDirectories: true)
+
+        let operational = OperationalRoutes(
+            readinessChecks: { [ReadinessResult(name: "http", ready: true)] },
+            renderMetrics: { metrics.emitToBuffer() })
+        let router = try APIRouter.build(operational: operational)
+        let responder = Responder(router: router, maxInflatedBodyBytes: settings.server.limits.maxBodyBytes, logger: logger)
+        let server = try HTTPServer(configuration: settings.server, responder: responder, logger: logger)
+        let bound = try server.start()
+        for listener in bound {
+            print("mwrasp listening on \(listener.url)")
+            logger.info("listening", metadata: ["url": "\(listener.url)"])
+        }
+        fflush(nil)  // all streams: the listening lines must reach a pipe now
+
+        let signals = SignalHandling()
+        signals.onReload {
+            let errors = server.reloadTLS()
+            if errors.isEmpty {
+                logger.notice("TLS certificates reloaded")
+            } else {
+                logger.error("TLS reload failed; still serving the previous certificate", metadata: ["error": "\(errors)"])
+            }
+        }
+        signals.waitForTermination()
+        logger.notice("shutting down", metadata: ["open_connections": "\(server.openConnectionCount)"])
+        server.shutdown()
+        logger.notice("stopped")
+    }
+}
