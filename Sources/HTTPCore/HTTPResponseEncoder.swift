@@ -5,7 +5,16 @@ public enum HTTPResponseEncoder {
     /// CR, LF and NUL in the reason phrase, names or values become spaces: a handler that copies
     /// request data into a header must not be able to split the response (RFC 9110 §5.5).
     public static func encodeHead(_ head: HTTPResponseHead, into buffer: inout [UInt8]) {
-        var size = 17 &+ head.status.reasonPhrase.utf8.count
+        encodeHeadStart(head, into: &buffer)
+        encodeHeadEnd(into: &buffer)
+    }
+
+    /// The status line and `head`'s fields without the blank line that ends the head, so that a
+    /// server can append its own framing fields (`encodeField`, `encodeContentLength`, or
+    /// pre-encoded lines such as a cached `Date`) before `encodeHeadEnd`.
+    public static func encodeHeadStart(_ head: HTTPResponseHead, into buffer: inout [UInt8]) {
+        // Room for the framing fields a server usually appends after this.
+        var size = 128 &+ head.status.reasonPhrase.utf8.count
         for field in head.headers {
             size &+= field.name.utf8.count &+ field.value.utf8.count &+ 4
         }
@@ -19,13 +28,30 @@ public enum HTTPResponseEncoder {
         buffer.append(ASCII.cr)
         buffer.append(ASCII.lf)
         for field in head.headers {
-            appendSafe(field.name, into: &buffer)
-            buffer.append(ASCII.colon)
-            buffer.append(ASCII.space)
-            appendSafe(field.value, into: &buffer)
-            buffer.append(ASCII.cr)
-            buffer.append(ASCII.lf)
+            encodeField(name: field.name, value: field.value, into: &buffer)
         }
+    }
+
+    /// Appends one field line, `Name: value\r\n` (RFC 9112 §5), neutralised like `encodeHead`.
+    public static func encodeField(name: String, value: String, into buffer: inout [UInt8]) {
+        appendSafe(name, into: &buffer)
+        buffer.append(ASCII.colon)
+        buffer.append(ASCII.space)
+        appendSafe(value, into: &buffer)
+        buffer.append(ASCII.cr)
+        buffer.append(ASCII.lf)
+    }
+
+    /// Appends `Content-Length: <length>\r\n` without building a String for the number.
+    public static func encodeContentLength(_ length: Int, into buffer: inout [UInt8]) {
+        buffer.append(contentsOf: contentLengthPrefix)
+        appendDecimal(max(length, 0), into: &buffer)
+        buffer.append(ASCII.cr)
+        buffer.append(ASCII.lf)
+    }
+
+    /// Appends the empty line that ends a head (RFC 9112 §2.1).
+    public static func encodeHeadEnd(into buffer: inout [UInt8]) {
         buffer.append(ASCII.cr)
         buffer.append(ASCII.lf)
     }
@@ -67,6 +93,17 @@ public enum HTTPResponseEncoder {
             buffer.append(0x30 &+ UInt8(code % 10))
         } else {
             buffer.append(contentsOf: String(code).utf8)
+        }
+    }
+
+    private static let contentLengthPrefix: [UInt8] = Array("Content-Length: ".utf8)
+
+    static func appendDecimal(_ value: Int, into buffer: inout [UInt8]) {
+        var divisor = 1
+        while divisor <= value / 10 { divisor &*= 10 }
+        while divisor > 0 {
+            buffer.append(0x30 &+ UInt8(value / divisor % 10))
+            divisor /= 10
         }
     }
 

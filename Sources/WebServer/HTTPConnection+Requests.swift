@@ -60,7 +60,7 @@ extension HTTPConnection {
         head.headers.append(name: "Connection", value: "close")
         HTTPResponseEncoder.encodeHead(head, into: &output)
         output.append(contentsOf: response.body)
-        loopState.metrics.recordRequest(route: nil, method: method, status: response.status.code, durationNanos: 0)
+        loopState.metrics.recordRequest(routeIndex: -1, route: nil, method: method, status: response.status.code, durationNanos: 0)
         core.accessLogger.info("request refused", metadata: [
             "http.status_code": "\(response.status.code)", "request.id": "\(requestID)",
             "net.peer.address": "\(remoteAddress?.description ?? "-")",
@@ -78,19 +78,20 @@ extension HTTPConnection {
         let body = pendingBody
         pendingBody = []
         let now = EventLoop.monotonicNanos()
-        let context = RequestContext(
+        var context = RequestContext(
             requestID: loopState.requestID(from: head.headers["X-Request-Id"]),
             logger: core.logger, receivedAt: now, prettyJSON: Self.wantsPrettyJSON(head))
-        let request = Request(
+        var request = Request(
             head: head, body: body, remoteAddress: remoteAddress, isSecure: tls != nil,
             clientCertificateSubject: tls?.peerCertificateSubject)
-        switch core.responder.start(request, context: context) {
-        case .respond(let response, let request, let context):
+        switch core.responder.start(&request, context: &context) {
+        case .respond(let response):
             writeResponse(response, request: request, context: context)
-        case .run(let handler, let request, let context):
+        case .run(let handler):
             state = .handling
             let bound = LoopBound(self, loop: loopState.loop)
             let responder = core.responder
+            let (request, context) = (request, context)
             Task {
                 let response = await responder.run(handler, request: request, context: context)
                 bound.loop.execute {
@@ -108,25 +109,29 @@ extension HTTPConnection {
     func writeResponse(_ response: Response, request: Request, context: RequestContext) {
         let keepAlive = request.head.keepAlive && !core.isDraining && !peerClosed
         var head = HTTPResponseHead(status: response.status, headers: response.headers)
+        // The framing fields are ours: a handler's Content-Length could only be wrong.
+        if head.headers.contains("Content-Length") { head.headers.remove(name: "Content-Length") }
+        HTTPResponseEncoder.encodeHeadStart(head, into: &output)
         if response.status.allowsBody {
-            head.headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
+            HTTPResponseEncoder.encodeContentLength(response.body.count, into: &output)
         }
-        head.headers.append(name: "Date", value: loopState.dateHeaderValue)
+        output.append(contentsOf: loopState.dateFieldLine)
         if !head.headers.contains("X-Request-Id") {
-            head.headers.append(name: "X-Request-Id", value: context.requestID)
+            HTTPResponseEncoder.encodeField(name: "X-Request-Id", value: context.requestID, into: &output)
         }
         if !keepAlive {
-            head.headers.append(name: "Connection", value: "close")
+            output.append(contentsOf: Self.connectionCloseLine)
         } else if request.head.version == .http1_0 {
-            head.headers.append(name: "Connection", value: "keep-alive")
+            output.append(contentsOf: Self.connectionKeepAliveLine)
         }
-        HTTPResponseEncoder.encodeHead(head, into: &output)
+        HTTPResponseEncoder.encodeHeadEnd(into: &output)
         if request.method != .head && response.status.allowsBody {
             output.append(contentsOf: response.body)
         }
         let now = EventLoop.monotonicNanos()
         let duration = now &- context.receivedAt
-        loopState.metrics.recordRequest(route: context.route, method: request.method, status: response.status.code, durationNanos: duration)
+        loopState.metrics.recordRequest(routeIndex: context.routeIndex, route: context.route, method: request.method,
+                                        status: response.status.code, durationNanos: duration)
         core.accessLogger.info("request", metadata: [
             "http.method": "\(request.method.rawValue)", "http.target": "\(request.head.target)",
             "http.route": "\(context.route ?? "-")", "http.status_code": "\(response.status.code)",
@@ -142,6 +147,8 @@ extension HTTPConnection {
     }
 
     static let continueLine: [UInt8] = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+    static let connectionCloseLine: [UInt8] = Array("Connection: close\r\n".utf8)
+    static let connectionKeepAliveLine: [UInt8] = Array("Connection: keep-alive\r\n".utf8)
 
     /// `?pretty` (any value but false/0) or `Accept: application/json; indent=2`.
     static func wantsPrettyJSON(_ head: HTTPRequestHead) -> Bool {

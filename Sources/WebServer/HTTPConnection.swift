@@ -10,7 +10,9 @@ import NetIO
 final class HTTPConnection: EventHandler {
     let fd: Int32
     let core: ServerCore
-    unowned let loopState: LoopState
+    /// Strong on purpose (an `unowned` reference costs a check on every access); the cycle
+    /// with the loop's connection table is broken by `close()`.
+    let loopState: LoopState
     let remoteAddress: SocketAddress?
     var tls: TLSStream?
 

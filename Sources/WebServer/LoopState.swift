@@ -11,6 +11,8 @@ final class LoopState {
     let readBuffer: UnsafeMutableRawBufferPointer
     private(set) var connections: [Int32: HTTPConnection] = [:]
     private(set) var dateHeaderValue: String = ""
+    /// `Date: <IMF-fixdate>\r\n`, ready to copy into a response head.
+    private(set) var dateFieldLine: [UInt8] = []
     private var dateSecond: Int = -1
     private var random: SplitMix64
     let metrics: LoopMetrics
@@ -39,6 +41,7 @@ final class LoopState {
         if second != dateSecond {
             dateSecond = second
             dateHeaderValue = HTTPDate.format(epochSeconds: second)
+            dateFieldLine = Array("Date: \(dateHeaderValue)\r\n".utf8)
         }
     }
 
@@ -47,8 +50,13 @@ final class LoopState {
     func requestID(from header: String?) -> String {
         if let header, RequestIDPolicy.isWellFormed(header) { return header }
         let value = random.next()
-        let hex = String(value, radix: 16)
-        return hex.count == 16 ? hex : String(repeating: "0", count: 16 - hex.count) + hex
+        return String(unsafeUninitializedCapacity: 16) { buffer in
+            for index in 0..<16 {
+                let nibble = UInt8(truncatingIfNeeded: value >> (60 - 4 * index)) & 0xF
+                buffer[index] = nibble < 10 ? 0x30 + nibble : 0x57 + nibble
+            }
+            return 16
+        }
     }
 }
 

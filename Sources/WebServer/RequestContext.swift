@@ -8,6 +8,8 @@ public struct RequestContext: Sendable {
     public let requestID: String
     /// The matched route template (`/v1/incidents/{id}`), nil when nothing matched.
     public var route: String?
+    /// The matched route's position in the router, for per-route metric handles.
+    var routeIndex: Int = -1
     public var parameters: RouteParameters
     /// `?pretty` or `Accept: application/json; indent=2`: indent JSON for people using curl.
     public var prettyJSON: Bool

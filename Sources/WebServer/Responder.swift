@@ -24,14 +24,15 @@ public final class Responder: Sendable {
     /// What the connection must do next.
     public enum Outcome: Sendable {
         /// Respond now (inline handlers, refusals, early middleware answers).
-        case respond(Response, Request, RequestContext)
-        /// Run this on the task pool, then call `finish` with its result.
-        case run(@Sendable (Request, RequestContext) async throws -> Response, Request, RequestContext)
+        case respond(Response)
+        /// Run this with `run(_:request:context:)` on the task pool, then respond.
+        case run(@Sendable (Request, RequestContext) async throws -> Response)
     }
 
-    public func start(_ request: Request, context: RequestContext) -> Outcome {
-        var request = request
-        var context = context
+    /// Routes the request and runs what can run now. Request and context are updated in place
+    /// (body inflated, route and parameters set, middleware changes) so the caller keeps them
+    /// for the response without copying.
+    public func start(_ request: inout Request, context: inout RequestContext) -> Outcome {
         do {
             try decodeContentEncoding(&request)
             switch router.match(method: request.method, path: request.path) {
@@ -41,23 +42,34 @@ public final class Responder: Sendable {
                 throw Problem.methodNotAllowed(request.method, path: request.path, allowed: allowed)
             case .found(let route, let parameters):
                 context.route = route.template
+                context.routeIndex = route.index
                 context.parameters = parameters
                 for (index, step) in middleware.enumerated() {
                     if let early = try step.willHandle(&request, context: &context) {
                         // Only the steps that saw the request see its response.
-                        return .respond(finish(early, request: request, context: context, middlewareCount: index + 1), request, context)
+                        return .respond(finish(early, request: request, context: context, middlewareCount: index + 1))
                     }
                 }
                 switch route.handler {
                 case .inline(let handler):
                     let response = try handler(request, context)
-                    return .respond(finish(response, request: request, context: context), request, context)
+                    return .respond(finish(response, request: request, context: context))
                 case .async(let handler):
-                    return .run(handler, request, context)
+                    return .run(handler)
                 }
             }
         } catch {
-            return .respond(finish(errorResponse(error, context: context), request: request, context: context), request, context)
+            return .respond(finish(errorResponse(error, context: context), request: request, context: context))
+        }
+    }
+
+    /// The whole pipeline in one call, without a network: for tests and internal callers.
+    public func respond(to request: Request, context: RequestContext) async -> Response {
+        var request = request
+        var context = context
+        switch start(&request, context: &context) {
+        case .respond(let response): return response
+        case .run(let handler): return await run(handler, request: request, context: context)
         }
     }
 

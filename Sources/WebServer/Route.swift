@@ -16,6 +16,8 @@ public struct Route: Sendable {
     public let handler: RouteHandler
     /// The `{name}`s of the template, in order.
     public let parameterNames: [String]
+    /// Position in the router (set when the router is built); keys per-route metric handles.
+    public internal(set) var index: Int = -1
 
     public init(method: HTTPMethod, template: String, handler: RouteHandler) {
         self.method = method

@@ -16,6 +16,8 @@ public final class Router: Sendable {
     private let trie: TrieNode
 
     init(routes: [Route]) throws(RouterError) {
+        var routes = routes
+        for index in routes.indices { routes[index].index = index }
         var staticRoutes: [String: [HTTPMethod: Route]] = [:]
         let root = TrieNode.Builder()
         var seen = Set<String>()

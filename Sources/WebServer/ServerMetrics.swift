@@ -12,45 +12,53 @@ enum MetricNames {
     static let refusedConnections = "http_server_refused_connections_total"
 }
 
-/// Metric handles cached per loop: creating a swift-metrics handle goes through the factory
-/// (a lock and a lookup), too slow for every request; the cache makes it one dictionary hit.
+/// Metric handles cached per loop and per route: creating a swift-metrics handle goes
+/// through the factory (a lock and a lookup), far too slow for every request. Handles are
+/// found by the route's index and a short linear scan (a route sees few methods and
+/// statuses), so recording costs no hashing.
 final class LoopMetrics {
-    private struct RequestKey: Hashable {
-        let route: String
+    private struct RequestHandle {
         let method: String
         let status: Int
+        let counter: Counter
     }
-    private struct DurationKey: Hashable {
-        let route: String
+    private struct DurationHandle {
         let method: String
+        let timer: Timer
+    }
+    private struct RouteSlot {
+        var requests: [RequestHandle] = []
+        var durations: [DurationHandle] = []
     }
 
-    private var counters: [RequestKey: Counter] = [:]
-    private var timers: [DurationKey: Timer] = [:]
+    /// Slot 0 is for requests that matched no route; route i is slot i + 1.
+    private var slots: [RouteSlot] = [RouteSlot()]
     private var pendingBytesIn = 0
     private var pendingBytesOut = 0
     private let bytesIn = Counter(label: MetricNames.bytesReceived)
     private let bytesOut = Counter(label: MetricNames.bytesSent)
 
-    func recordRequest(route: String?, method: HTTPMethod, status: Int, durationNanos: UInt64) {
-        // Unmatched paths share one label so scanners cannot blow up the series count.
-        let route = route ?? "unmatched"
-        // Unknown methods are folded for the same reason.
+    func recordRequest(routeIndex: Int, route: String?, method: HTTPMethod, status: Int, durationNanos: UInt64) {
+        let slot = routeIndex + 1
+        if slot >= slots.count {
+            slots.append(contentsOf: repeatElement(RouteSlot(), count: slot + 1 - slots.count))
+        }
+        // Unknown methods are folded so scanners cannot blow up the series count.
         let method = Self.knownMethods.contains(method) ? method.rawValue : "OTHER"
-        let key = RequestKey(route: route, method: method, status: status)
-        if let counter = counters[key] {
-            counter.increment()
+        // Unmatched paths share one label for the same reason.
+        let route = route ?? "unmatched"
+        if let handle = slots[slot].requests.first(where: { $0.status == status && $0.method == method }) {
+            handle.counter.increment()
         } else {
             let counter = Counter(label: MetricNames.requests, dimensions: [("route", route), ("method", method), ("status", String(status))])
-            counters[key] = counter
+            slots[slot].requests.append(RequestHandle(method: method, status: status, counter: counter))
             counter.increment()
         }
-        let durationKey = DurationKey(route: route, method: method)
-        if let timer = timers[durationKey] {
-            timer.recordNanoseconds(Int64(truncatingIfNeeded: durationNanos))
+        if let handle = slots[slot].durations.first(where: { $0.method == method }) {
+            handle.timer.recordNanoseconds(Int64(truncatingIfNeeded: durationNanos))
         } else {
             let timer = Timer(label: MetricNames.duration, dimensions: [("route", route), ("method", method)], preferredDisplayUnit: .seconds)
-            timers[durationKey] = timer
+            slots[slot].durations.append(DurationHandle(method: method, timer: timer))
             timer.recordNanoseconds(Int64(truncatingIfNeeded: durationNanos))
         }
     }
@@ -66,5 +74,5 @@ final class LoopMetrics {
         if pendingBytesOut > 0 { bytesOut.increment(by: pendingBytesOut); pendingBytesOut = 0 }
     }
 
-    private static let knownMethods: Set<HTTPMethod> = [.get, .head, .post, .put, .patch, .delete, .options]
+    private static let knownMethods: [HTTPMethod] = [.get, .post, .head, .put, .patch, .delete, .options]
 }

@@ -11,10 +11,7 @@ import WebServer
         let head = HTTPRequestHead(method: .get, target: target, path: String(parts[0]), query: parts.count > 1 ? String(parts[1]) : nil,
                                    version: .http1_1, headers: ["Host": "x"], keepAlive: true, expectsContinue: false, bodyLength: .none)
         let context = RequestContext(requestID: "r", logger: Logger(label: "test"), receivedAt: 0, prettyJSON: target.contains("pretty"))
-        switch responder.start(Request(head: head), context: context) {
-        case .respond(let response, _, _): return response
-        case .run(let handler, let request, let context): return await responder.run(handler, request: request, context: context)
-        }
+        return await responder.respond(to: Request(head: head), context: context)
     }
 
     @Test func healthz_isOK() async throws {

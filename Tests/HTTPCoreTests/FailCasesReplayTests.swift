@@ -22,16 +22,16 @@ import Testing
         maxRequestLineBytes: 64, maxHeaderBytes: 128, maxHeaderCount: 6, maxBodyBytes: 48,
         maxChunkSizeHexDigits: 3, maxChunkLineBytes: 32)
 
-    @Test func failCasesFolder_holdsTheSeedCorpus() {
+    @Test func failCasesFolder_holdsTheSeedCorpus() async {
         #expect(Self.caseNames.count >= 20, "no corpus at \(Self.failCasesDirectory.path)")
     }
 
     @Test(arguments: caseNames)
-    func failCase_parsesTheSameHoweverItIsSplit(name: String) throws {
+    func failCase_parsesTheSameHoweverItIsSplit(name: String) async throws {
         let data = try Data(contentsOf: Self.failCasesDirectory.appendingPathComponent(name))
         let input = [UInt8](data)
         let stride = max(1, input.count / 512)
-        verifyParse(input, splitStride: stride)
-        verifyParse(input, limits: Self.tinyLimits, splitStride: stride)
+        await verifyParse(input, splitStride: stride)
+        await verifyParse(input, limits: Self.tinyLimits, splitStride: stride)
     }
 }

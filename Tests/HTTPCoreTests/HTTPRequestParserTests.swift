@@ -2,8 +2,8 @@ import HTTPCore
 import Testing
 
 @Suite struct HTTPRequestParserTests {
-    @Test func getRequest_parsesHeadThenEnds() throws {
-        let outcome = verifyParse("GET /v1/incidents?limit=5&pretty HTTP/1.1\r\nHost: soc.example\r\nUser-Agent: curl/8.5\r\nAccept: */*\r\n\r\n")
+    @Test func getRequest_parsesHeadThenEnds() async throws {
+        let outcome = await verifyParse("GET /v1/incidents?limit=5&pretty HTTP/1.1\r\nHost: soc.example\r\nUser-Agent: curl/8.5\r\nAccept: */*\r\n\r\n")
         #expect(outcome.error == nil)
         let head = try #require(outcome.heads.first)
         #expect(outcome.parts == [.head(head), .end])
@@ -20,75 +20,75 @@ import Testing
         #expect(head.headers["USER-AGENT"] == "curl/8.5")
     }
 
-    @Test func target_withoutQuery_hasNilQuery_andEmptyQueryIsKept() throws {
-        let plain = try #require(parseHead("GET /health HTTP/1.1\r\nHost: a\r\n\r\n"))
+    @Test func target_withoutQuery_hasNilQuery_andEmptyQueryIsKept() async throws {
+        let plain = try #require(await parseHead("GET /health HTTP/1.1\r\nHost: a\r\n\r\n"))
         #expect(plain.path == "/health")
         #expect(plain.query == nil)
-        let empty = try #require(parseHead("GET /health? HTTP/1.1\r\nHost: a\r\n\r\n"))
+        let empty = try #require(await parseHead("GET /health? HTTP/1.1\r\nHost: a\r\n\r\n"))
         #expect(empty.path == "/health")
         #expect(empty.query == "")
     }
 
-    @Test func target_isNotPercentDecoded() throws {
-        let head = try #require(parseHead("GET /a%20b?x=%2F HTTP/1.1\r\nHost: a\r\n\r\n"))
+    @Test func target_isNotPercentDecoded() async throws {
+        let head = try #require(await parseHead("GET /a%20b?x=%2F HTTP/1.1\r\nHost: a\r\n\r\n"))
         #expect(head.path == "/a%20b")
         #expect(head.query == "x=%2F")
     }
 
-    @Test func headRequest_hasNoBody() throws {
-        let outcome = verifyParse("HEAD /v1/cases HTTP/1.1\r\nHost: a\r\n\r\n")
+    @Test func headRequest_hasNoBody() async throws {
+        let outcome = await verifyParse("HEAD /v1/cases HTTP/1.1\r\nHost: a\r\n\r\n")
         let head = try #require(outcome.heads.first)
         #expect(head.method == .head)
         #expect(outcome.parts == [.head(head), .end])
     }
 
-    @Test func postWithContentLength_emitsBodyThenEnd() throws {
+    @Test func postWithContentLength_emitsBodyThenEnd() async throws {
         let body = #"{"alert":"brute force","severity":"high"}"#
-        let outcome = verifyParse("POST /v1/ingest/alerts HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+        let outcome = await verifyParse("POST /v1/ingest/alerts HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
         #expect(outcome.error == nil)
         let head = try #require(outcome.heads.first)
         #expect(head.bodyLength == .fixed(body.utf8.count))
         #expect(outcome.parts == [.head(head), .body(Array(body.utf8)), .end])
     }
 
-    @Test func getWithContentLengthBody_isAllowed() throws {
-        let outcome = verifyParse("GET /search HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\nabcd")
+    @Test func getWithContentLengthBody_isAllowed() async throws {
+        let outcome = await verifyParse("GET /search HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\nabcd")
         #expect(outcome.error == nil)
         #expect(outcome.body == Array("abcd".utf8))
         #expect(outcome.parts.last == .end)
     }
 
-    @Test func contentLengthZero_endsWithoutBodyPiece() throws {
-        let outcome = verifyParse("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n")
+    @Test func contentLengthZero_endsWithoutBodyPiece() async throws {
+        let outcome = await verifyParse("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n")
         let head = try #require(outcome.heads.first)
         #expect(head.bodyLength == .fixed(0))
         #expect(outcome.parts == [.head(head), .end])
     }
 
-    @Test func repeatedIdenticalContentLength_isAcceptedAsOne() throws {
-        let repeated = verifyParse("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc")
+    @Test func repeatedIdenticalContentLength_isAcceptedAsOne() async throws {
+        let repeated = await verifyParse("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc")
         #expect(repeated.error == nil)
         #expect(repeated.heads.first?.bodyLength == .fixed(3))
-        let list = verifyParse("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 3, 3,3\r\n\r\nabc")
+        let list = await verifyParse("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 3, 3,3\r\n\r\nabc")
         #expect(list.error == nil)
         #expect(list.body == Array("abc".utf8))
     }
 
-    @Test func expect100Continue_isReportedOnlyWithABody() throws {
-        let withBody = try #require(parseHead("PUT /e HTTP/1.1\r\nHost: a\r\nExpect: 100-Continue\r\nContent-Length: 2\r\n\r\nhi"))
+    @Test func expect100Continue_isReportedOnlyWithABody() async throws {
+        let withBody = try #require(await parseHead("PUT /e HTTP/1.1\r\nHost: a\r\nExpect: 100-Continue\r\nContent-Length: 2\r\n\r\nhi"))
         #expect(withBody.expectsContinue)
-        let chunked = try #require(parseHead("PUT /e HTTP/1.1\r\nHost: a\r\nexpect: 100-continue\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"))
+        let chunked = try #require(await parseHead("PUT /e HTTP/1.1\r\nHost: a\r\nexpect: 100-continue\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"))
         #expect(chunked.expectsContinue)
-        let noBody = try #require(parseHead("GET /e HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\n\r\n"))
+        let noBody = try #require(await parseHead("GET /e HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\n\r\n"))
         #expect(!noBody.expectsContinue)
-        let emptyBody = try #require(parseHead("POST /e HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 0\r\n\r\n"))
+        let emptyBody = try #require(await parseHead("POST /e HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 0\r\n\r\n"))
         #expect(!emptyBody.expectsContinue)
         // RFC 9110 §10.1.1: ignored in HTTP/1.0.
-        let http10 = try #require(parseHead("POST /e HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nhi"))
+        let http10 = try #require(await parseHead("POST /e HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nhi"))
         #expect(!http10.expectsContinue)
     }
 
-    @Test func expect100Continue_headComesBeforeAnyBodyByte() throws {
+    @Test func expect100Continue_headComesBeforeAnyBodyByte() async throws {
         var parser = HTTPRequestParser()
         parser.feed(Array("POST /e HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n".utf8))
         guard case .head(let head)? = try parser.next() else {
@@ -103,44 +103,44 @@ import Testing
         #expect(try parser.next() == .end)
     }
 
-    @Test func http10_withoutKeepAlive_isNotPersistent() throws {
-        let head = try #require(parseHead("GET / HTTP/1.0\r\n\r\n"))
+    @Test func http10_withoutKeepAlive_isNotPersistent() async throws {
+        let head = try #require(await parseHead("GET / HTTP/1.0\r\n\r\n"))
         #expect(head.version == .http1_0)
         #expect(!head.keepAlive)
     }
 
-    @Test func http10_withKeepAlive_isPersistent() throws {
-        let head = try #require(parseHead("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n"))
+    @Test func http10_withKeepAlive_isPersistent() async throws {
+        let head = try #require(await parseHead("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n"))
         #expect(head.keepAlive)
     }
 
-    @Test func http11_connectionClose_isNotPersistent_inAnyTokenList() throws {
-        let close = try #require(parseHead("GET / HTTP/1.1\r\nHost: a\r\nConnection: Upgrade, CLOSE\r\n\r\n"))
+    @Test func http11_connectionClose_isNotPersistent_inAnyTokenList() async throws {
+        let close = try #require(await parseHead("GET / HTTP/1.1\r\nHost: a\r\nConnection: Upgrade, CLOSE\r\n\r\n"))
         #expect(!close.keepAlive)
-        let secondField = try #require(parseHead("GET / HTTP/1.1\r\nHost: a\r\nConnection: keep-alive\r\nConnection: close\r\n\r\n"))
+        let secondField = try #require(await parseHead("GET / HTTP/1.1\r\nHost: a\r\nConnection: keep-alive\r\nConnection: close\r\n\r\n"))
         #expect(!secondField.keepAlive)
-        let other = try #require(parseHead("GET / HTTP/1.1\r\nHost: a\r\nConnection: closed, x-close\r\n\r\n"))
+        let other = try #require(await parseHead("GET / HTTP/1.1\r\nHost: a\r\nConnection: closed, x-close\r\n\r\n"))
         #expect(other.keepAlive)
     }
 
-    @Test func http10_withoutHost_isAccepted() throws {
-        let head = try #require(parseHead("POST /x HTTP/1.0\r\nContent-Length: 1\r\n\r\nz"))
+    @Test func http10_withoutHost_isAccepted() async throws {
+        let head = try #require(await parseHead("POST /x HTTP/1.0\r\nContent-Length: 1\r\n\r\nz"))
         #expect(head.bodyLength == .fixed(1))
     }
 
-    @Test func leadingEmptyLines_areIgnored() throws {
-        let outcome = verifyParse("\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n")
+    @Test func leadingEmptyLines_areIgnored() async throws {
+        let outcome = await verifyParse("\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n")
         #expect(outcome.error == nil)
         #expect(outcome.heads.count == 1)
     }
 
-    @Test func pipelinedMix_parsesEachRequestInOrder() throws {
+    @Test func pipelinedMix_parsesEachRequestInOrder() async throws {
         let input = "GET /a HTTP/1.1\r\nHost: h\r\n\r\n"
             + "POST /b HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nxyz"
             + "\r\n"  // a stray empty line between requests is ignored too
             + "PUT /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n"
             + "DELETE /d HTTP/1.0\r\n\r\n"
-        let outcome = verifyParse(input)
+        let outcome = await verifyParse(input)
         #expect(outcome.error == nil)
         let heads = outcome.heads
         #expect(heads.map(\.method) == [.get, .post, .put, .delete])
@@ -153,75 +153,75 @@ import Testing
         ])
     }
 
-    @Test func fields_keepOrderCaseAndDuplicates() throws {
-        let head = try #require(parseHead("GET / HTTP/1.1\r\nHost: a\r\nX-Tag: one\r\nx-tag: two\r\nAccept: text/plain\r\n\r\n"))
+    @Test func fields_keepOrderCaseAndDuplicates() async throws {
+        let head = try #require(await parseHead("GET / HTTP/1.1\r\nHost: a\r\nX-Tag: one\r\nx-tag: two\r\nAccept: text/plain\r\n\r\n"))
         #expect(head.headers.map(\.name) == ["Host", "X-Tag", "x-tag", "Accept"])
         #expect(head.headers.values(for: "X-TAG") == ["one", "two"])
     }
 
-    @Test func fieldValue_trimsOptionalWhitespace_andKeepsInnerWhitespace() throws {
-        let head = try #require(parseHead("GET / HTTP/1.1\r\nHost:a\r\nX-A: \t spaced  out \t\r\nX-Empty:\r\nX-Blank:   \r\n\r\n"))
+    @Test func fieldValue_trimsOptionalWhitespace_andKeepsInnerWhitespace() async throws {
+        let head = try #require(await parseHead("GET / HTTP/1.1\r\nHost:a\r\nX-A: \t spaced  out \t\r\nX-Empty:\r\nX-Blank:   \r\n\r\n"))
         #expect(head.headers["Host"] == "a")
         #expect(head.headers["X-A"] == "spaced  out")
         #expect(head.headers["X-Empty"] == "")
         #expect(head.headers["X-Blank"] == "")
     }
 
-    @Test func fieldValue_obsText_isDecodedAsUTF8WithReplacement() throws {
+    @Test func fieldValue_obsText_isDecodedAsUTF8WithReplacement() async throws {
         var input = Array("GET / HTTP/1.1\r\nHost: a\r\nX-Name: caf".utf8)
         input += [0xC3, 0xA9]  // é in UTF-8
         input += Array("\r\nX-Latin1: caf".utf8)
         input += [0xE9]  // é in Latin-1: not UTF-8
         input += Array("\r\n\r\n".utf8)
-        let outcome = verifyParse(input)
+        let outcome = await verifyParse(input)
         #expect(outcome.error == nil)
         let head = try #require(outcome.heads.first)
         #expect(head.headers["X-Name"] == "café")
         #expect(head.headers["X-Latin1"] == "caf\u{FFFD}")
     }
 
-    @Test func absoluteFormTarget_pathIsThePathComponent() throws {
-        let head = try #require(parseHead("GET http://soc.example:8080/v1/feed?since=5 HTTP/1.1\r\nHost: soc.example:8080\r\n\r\n"))
+    @Test func absoluteFormTarget_pathIsThePathComponent() async throws {
+        let head = try #require(await parseHead("GET http://soc.example:8080/v1/feed?since=5 HTTP/1.1\r\nHost: soc.example:8080\r\n\r\n"))
         #expect(head.target == "http://soc.example:8080/v1/feed?since=5")
         #expect(head.path == "/v1/feed")
         #expect(head.query == "since=5")
-        let bare = try #require(parseHead("GET https://soc.example HTTP/1.1\r\nHost: soc.example\r\n\r\n"))
+        let bare = try #require(await parseHead("GET https://soc.example HTTP/1.1\r\nHost: soc.example\r\n\r\n"))
         #expect(bare.path == "/")
         #expect(bare.query == nil)
     }
 
-    @Test func asteriskForm_isAcceptedForOptions() throws {
-        let head = try #require(parseHead("OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n"))
+    @Test func asteriskForm_isAcceptedForOptions() async throws {
+        let head = try #require(await parseHead("OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n"))
         #expect(head.method == .options)
         #expect(head.target == "*")
         #expect(head.path == "*")
     }
 
-    @Test func authorityForm_isAcceptedForConnect() throws {
-        let head = try #require(parseHead("CONNECT soc.example:443 HTTP/1.1\r\nHost: soc.example:443\r\n\r\n"))
+    @Test func authorityForm_isAcceptedForConnect() async throws {
+        let head = try #require(await parseHead("CONNECT soc.example:443 HTTP/1.1\r\nHost: soc.example:443\r\n\r\n"))
         #expect(head.method == .connect)
         #expect(head.target == "soc.example:443")
         #expect(head.bodyLength == .none)
     }
 
-    @Test func methods_areCaseSensitiveTokens_includingExtensions() throws {
-        let custom = try #require(parseHead("PROPFIND /dav HTTP/1.1\r\nHost: a\r\n\r\n"))
+    @Test func methods_areCaseSensitiveTokens_includingExtensions() async throws {
+        let custom = try #require(await parseHead("PROPFIND /dav HTTP/1.1\r\nHost: a\r\n\r\n"))
         #expect(custom.method == HTTPMethod("PROPFIND"))
-        let lower = try #require(parseHead("get / HTTP/1.1\r\nHost: a\r\n\r\n"))
+        let lower = try #require(await parseHead("get / HTTP/1.1\r\nHost: a\r\n\r\n"))
         #expect(lower.method.rawValue == "get")
         #expect(lower.method != .get)
         for method in [HTTPMethod.get, .head, .post, .put, .patch, .delete, .options, .trace] {
-            let head = try #require(parseHead("\(method) / HTTP/1.1\r\nHost: a\r\n\r\n"))
+            let head = try #require(await parseHead("\(method) / HTTP/1.1\r\nHost: a\r\n\r\n"))
             #expect(head.method == method)
         }
     }
 
-    @Test func emptyHostValue_isAccepted() throws {
-        let head = try #require(parseHead("GET / HTTP/1.1\r\nHost:\r\n\r\n"))
+    @Test func emptyHostValue_isAccepted() async throws {
+        let head = try #require(await parseHead("GET / HTTP/1.1\r\nHost:\r\n\r\n"))
         #expect(head.headers["Host"] == "")
     }
 
-    @Test func body_isEmittedAsBytesArrive() throws {
+    @Test func body_isEmittedAsBytesArrive() async throws {
         var parser = HTTPRequestParser()
         parser.feed(Array("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc".utf8))
         #expect(try parser.next().map { if case .head = $0 { true } else { false } } == true)
@@ -238,7 +238,7 @@ import Testing
         #expect(parser.bufferedByteCount == 3)
     }
 
-    @Test func largeBody_streamsInPiecesWithoutLoss() throws {
+    @Test func largeBody_streamsInPiecesWithoutLoss() async throws {
         let size = 3 * 1024 * 1024 + 17
         let body = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         var parser = HTTPRequestParser()
@@ -267,7 +267,7 @@ import Testing
         #expect(pieces == (size + 65_535) / 65_536)
     }
 
-    @Test func stateFlags_trackIdleHeadAndBody() throws {
+    @Test func stateFlags_trackIdleHeadAndBody() async throws {
         var parser = HTTPRequestParser()
         #expect(parser.isBetweenMessages)
         #expect(!parser.isInHead)
@@ -301,7 +301,7 @@ import Testing
         try parser.finish()
     }
 
-    @Test func finish_betweenMessages_isFine() throws {
+    @Test func finish_betweenMessages_isFine() async throws {
         var parser = HTTPRequestParser()
         try parser.finish()
         parser.feed(Array("GET / HTTP/1.1\r\nHost: a\r\n\r\n\r\n".utf8))
@@ -309,7 +309,7 @@ import Testing
         try parser.finish()
     }
 
-    @Test func head_convenienceInit_splitsPathAndQuery() {
+    @Test func head_convenienceInit_splitsPathAndQuery() async {
         let head = HTTPRequestHead(method: .get, target: "/a/b?c=d?e")
         #expect(head.path == "/a/b")
         #expect(head.query == "c=d?e")
@@ -319,7 +319,7 @@ import Testing
         #expect(HTTPMethod.patch.description == "PATCH")
     }
 
-    @Test func limits_defaultsMatchTheContract() {
+    @Test func limits_defaultsMatchTheContract() async {
         let limits = HTTPParserLimits()
         #expect(limits.maxRequestLineBytes == 8192)
         #expect(limits.maxHeaderBytes == 16 * 1024)

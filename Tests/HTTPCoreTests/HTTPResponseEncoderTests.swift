@@ -37,6 +37,25 @@ import Testing
         #expect(String(decoding: buffer, as: UTF8.self) == "HTTP/1.1 200 OK\r\nX-Name: café\r\n\r\n")
     }
 
+    @Test func encodeHeadStart_andFieldHelpers_composeTheSameHead() {
+        let head = HTTPResponseHead(status: .created, headers: ["Location": "/v1/cases/7"])
+        var composed: [UInt8] = []
+        HTTPResponseEncoder.encodeHeadStart(head, into: &composed)
+        HTTPResponseEncoder.encodeContentLength(1234, into: &composed)
+        HTTPResponseEncoder.encodeField(name: "X-Request-Id", value: "r\n2", into: &composed)
+        HTTPResponseEncoder.encodeHeadEnd(into: &composed)
+        #expect(String(decoding: composed, as: UTF8.self)
+            == "HTTP/1.1 201 Created\r\nLocation: /v1/cases/7\r\nContent-Length: 1234\r\nX-Request-Id: r 2\r\n\r\n")
+    }
+
+    @Test func encodeContentLength_writesDecimalDigits() {
+        for length in [0, 7, 10, 99, 100, 65_536, 10_485_760, Int.max] {
+            var buffer: [UInt8] = []
+            HTTPResponseEncoder.encodeContentLength(length, into: &buffer)
+            #expect(String(decoding: buffer, as: UTF8.self) == "Content-Length: \(length)\r\n")
+        }
+    }
+
     @Test func encodeChunk_writesHexSizeDataAndCRLF() {
         var buffer: [UInt8] = []
         HTTPResponseEncoder.encodeChunk(Array("hello".utf8), into: &buffer)
@@ -68,7 +87,8 @@ import Testing
         HTTPResponseEncoder.encodeChunk(payload[..<17], into: &wire)
         HTTPResponseEncoder.encodeChunk(payload[17...], into: &wire)
         HTTPResponseEncoder.encodeLastChunk(into: &wire)
-        let outcome = ParseVerifier.run([wire[...]])
+        let (outcome, problems) = ParseVerifier.run([wire[...]])
+        #expect(problems.isEmpty)
         #expect(outcome.error == nil)
         #expect(outcome.body == payload)
     }

@@ -44,10 +44,7 @@ import Testing
 
     private func respond(_ responder: Responder, _ request: Request) async -> Response {
         let context = RequestContext(requestID: "req-1", logger: Logger(label: "test"), receivedAt: 0)
-        switch responder.start(request, context: context) {
-        case .respond(let response, _, _): return response
-        case .run(let handler, let request, let context): return await responder.run(handler, request: request, context: context)
-        }
+        return await responder.respond(to: request, context: context)
     }
 
     @Test func unknownPath_isProblemJSON404WithRequestID() async throws {
