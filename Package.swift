@@ -37,6 +37,7 @@ let package = Package(
         .systemLibrary(name: "CSystemLinux"),
 
         .target(name: "HTTPCore", swiftSettings: hotPathSettings),
+        .target(name: "MWRASPCore", swiftSettings: strictSettings),
         .target(
             name: "NetIO",
             dependencies: ["CSystemLinux", "COpenSSL", "CZlib"],
@@ -71,6 +72,7 @@ let package = Package(
         // Test helpers shared by the test targets: certificates made at test time, raw clients.
         .target(name: "TestSupport", dependencies: ["NetIO"], swiftSettings: strictSettings),
 
+        .testTarget(name: "MWRASPCoreTests", dependencies: ["MWRASPCore"], swiftSettings: strictSettings),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"], swiftSettings: strictSettings),
         .testTarget(name: "NetIOTests", dependencies: ["NetIO", "TestSupport", "COpenSSL", "CZlib"], swiftSettings: strictSettings),
         .testTarget(

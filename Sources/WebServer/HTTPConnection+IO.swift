@@ -54,7 +54,10 @@ extension HTTPConnection {
     }
 
     /// Writes as much pending output as the socket takes; closes when asked to and done.
-    func flush() {
+    /// Returns how many bytes went out.
+    @discardableResult
+    func flush() -> Int {
+        var written = 0
         while hasPendingOutput {
             let result = output.withUnsafeBytes { all in
                 transportWrite(UnsafeRawBufferPointer(rebasing: all[outputSent...]))
@@ -62,14 +65,15 @@ extension HTTPConnection {
             switch result {
             case .bytes(let count):
                 outputSent += count
+                written += count
                 loopState.metrics.addBytes(sent: count)
                 writeBlockedSince = nil
             case .wouldBlock:
                 if writeBlockedSince == nil { writeBlockedSince = EventLoop.monotonicNanos() }
-                return
+                return written
             case .closed, .failed:
                 close()
-                return
+                return written
             }
         }
         // Keep a modest buffer for the next response; drop a big one.
@@ -81,6 +85,7 @@ extension HTTPConnection {
         outputSent = 0
         writeBlockedSince = nil
         if closeAfterFlush && !isHandling { finishClosing() }
+        return written
     }
 
     /// After the last response: close now, or linger (half-close, drain what the client

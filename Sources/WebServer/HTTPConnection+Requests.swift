@@ -73,8 +73,7 @@ extension HTTPConnection {
     }
 
     private func dispatchPendingRequest() {
-        guard let head = pendingHead else { return }
-        pendingHead = nil
+        guard let head = pendingHead.take() else { return }
         let body = pendingBody
         pendingBody = []
         let now = EventLoop.monotonicNanos()
@@ -83,7 +82,7 @@ extension HTTPConnection {
             logger: core.logger, receivedAt: now, prettyJSON: Self.wantsPrettyJSON(head))
         var request = Request(
             head: head, body: body, remoteAddress: remoteAddress, isSecure: tls != nil,
-            clientCertificateSubject: tls?.peerCertificateSubject)
+            clientCertificateSubject: clientCertificateSubject)
         switch core.responder.start(&request, context: &context) {
         case .respond(let response):
             writeResponse(response, request: request, context: context)

@@ -15,6 +15,8 @@ final class HTTPConnection: EventHandler {
     let loopState: LoopState
     let remoteAddress: SocketAddress?
     var tls: TLSStream?
+    /// The verified client certificate's subject (mTLS), read once after the handshake.
+    var clientCertificateSubject: String?
 
     var parser: HTTPRequestParser
     var state: ConnectionState
@@ -75,10 +77,14 @@ final class HTTPConnection: EventHandler {
         repeat {
             pumpRequested = false
             processBufferedRequests()
-            flush()
+            let written = flush()
             if isClosed { return }
             if socketReadable && !readPaused {
                 readOnce()
+                pumpRequested = true
+            } else if written > 0 && canProcessRequests && parser.bufferedByteCount > 0 {
+                // The write freed room under the high-water mark: take the next pipelined
+                // request now, since no read event will come for bytes already buffered.
                 pumpRequested = true
             }
         } while pumpRequested && !isClosed
@@ -103,6 +109,7 @@ final class HTTPConnection: EventHandler {
         guard let tls else { return }
         switch tls.handshake() {
         case .bytes:
+            clientCertificateSubject = tls.peerCertificateSubject
             state = .awaitingRequest(idleSince: EventLoop.monotonicNanos(), headStartedAt: nil)
             socketReadable = true
             pump()

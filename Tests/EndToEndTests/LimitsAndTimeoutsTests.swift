@@ -129,3 +129,33 @@ import Testing
         }
     }
 }
+
+@Suite struct BackPressureTests {
+    @Test func clientThatDoesNotRead_stopsBeingServed_untilItReadsAgain() async throws {
+        let server = try TestServer.start()
+        defer { server.stop() }
+        try await BlockingIO.run {
+            let client = try server.client()
+            defer { client.close() }
+            // 1,000 pipelined requests whose answers total 64 MiB, and no reading.
+            let requests = String(repeating: get("/counted"), count: 1000)
+            try client.send(requests)
+            Thread.sleep(forTimeInterval: 1.0)
+            let servedWhileStalled = server.countedRequests.count
+            // Socket buffers hold a few MiB; the server stops at its 1 MiB high-water mark
+            // instead of producing all 64 MiB in memory.
+            #expect(servedWhileStalled < 300, "served \(servedWhileStalled) requests for a client that reads nothing")
+            // Other clients are unaffected meanwhile.
+            let other = try server.client()
+            defer { other.close() }
+            try other.send(get("/healthz"))
+            #expect(try other.readResponse().status == 200)
+            // Once the client reads, every request is answered, in order.
+            for _ in 0..<1000 {
+                let response = try client.readResponse(timeout: .seconds(10))
+                #expect(response.body.count == 64 * 1024)
+            }
+            #expect(server.countedRequests.count == 1000)
+        }
+    }
+}

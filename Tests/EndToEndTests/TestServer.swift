@@ -1,5 +1,6 @@
 import API
 import HTTPCore
+import Synchronization
 import Logging
 import NetIO
 import TestSupport
@@ -10,6 +11,14 @@ final class TestServer: Sendable {
     let server: HTTPServer
     let port: UInt16
     let tlsPort: UInt16?
+    /// How many times `GET /counted` has run.
+    let countedRequests: Counter
+
+    final class Counter: Sendable {
+        private let value = Atomic<Int>(0)
+        func increment() { value.add(1, ordering: .relaxed) }
+        var count: Int { value.load(ordering: .relaxed) }
+    }
 
     static func start(tls: TLSConfiguration? = nil, configure: (inout HTTPServer.Configuration) -> Void = { _ in }) throws -> TestServer {
         var listeners = [HTTPServer.Listener(address: SocketAddress(host: "127.0.0.1", port: 0))]
@@ -20,19 +29,22 @@ final class TestServer: Sendable {
         configure(&configuration)
         var builder = RouterBuilder()
         OperationalRoutes(readinessChecks: { [] }, renderMetrics: { [] }).register(into: &builder)
-        registerTestRoutes(into: &builder)
+        let counter = Counter()
+        registerTestRoutes(into: &builder, counter: counter)
         var logger = Logger(label: "test-server")
         logger.logLevel = .critical
         let responder = Responder(router: try builder.build(), maxInflatedBodyBytes: configuration.limits.maxBodyBytes, logger: logger)
         let server = try HTTPServer(configuration: configuration, responder: responder, logger: logger)
         let bound = try server.start()
-        return TestServer(server: server, port: UInt16(bound[0].address.port), tlsPort: bound.count > 1 ? UInt16(bound[1].address.port) : nil)
+        return TestServer(server: server, port: UInt16(bound[0].address.port), tlsPort: bound.count > 1 ? UInt16(bound[1].address.port) : nil,
+                          countedRequests: counter)
     }
 
-    private init(server: HTTPServer, port: UInt16, tlsPort: UInt16?) {
+    private init(server: HTTPServer, port: UInt16, tlsPort: UInt16?, countedRequests: Counter) {
         self.server = server
         self.port = port
         self.tlsPort = tlsPort
+        self.countedRequests = countedRequests
     }
 
     func stop() {
@@ -43,7 +55,12 @@ final class TestServer: Sendable {
         try BlockingTestClient(port: port)
     }
 
-    private static func registerTestRoutes(into builder: inout RouterBuilder) {
+    private static func registerTestRoutes(into builder: inout RouterBuilder, counter: Counter) {
+        let sixtyFourKiB = [UInt8](repeating: UInt8(ascii: "x"), count: 64 * 1024)
+        builder.inline(.get, "/counted") { _, _ in
+            counter.increment()
+            return Response(status: .ok, headers: ["Content-Type": "application/octet-stream"], body: sixtyFourKiB)
+        }
         builder.on(.post, "/echo") { request, _ in
             var headers = HTTPFields()
             headers.append(name: "Content-Type", value: "application/octet-stream")
