@@ -1,7 +1,7 @@
 # MWRASP — the two commands: `make run` and `make test`.
 SHELL := /bin/bash
 SWIFT ?= swift
-APT_PACKAGES := libssl-dev zlib1g-dev pkg-config openssl
+APT_PACKAGES := libssl-dev zlib1g-dev libsqlite3-dev pkg-config openssl python3-venv prometheus-alertmanager
 LISTEN ?= 127.0.0.1:8080
 
 .PHONY: all deps build release run test bench fuzz clean
@@ -30,9 +30,15 @@ run: release
 	@echo "Stop with Ctrl-C (graceful shutdown)."
 	./.build/release/mwrasp serve --listen $(LISTEN) --data-dir ./data
 
+# Unit and end-to-end tests, then the OpenAPI contract checked by schemathesis against a
+# running server (installed into .venv on first use).
+# The end-to-end tests run on their own: their servers answer async routes on Swift's
+# cooperative pool (2 threads here), which CPU-heavy unit suites would otherwise keep busy.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --skip EndToEndTests
+	$(SWIFT) test --skip-build --filter EndToEndTests
+	bash scripts/contract-test.sh
 
 # Benchmarks against nginx in the same run; see bench/README.md. Not part of `make test`.
 bench: release

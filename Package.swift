@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
         // System libraries: one per C library, macros wrapped in shim.h.
@@ -38,6 +40,21 @@ let package = Package(
 
         .target(name: "HTTPCore", swiftSettings: hotPathSettings),
         .target(name: "MWRASPCore", swiftSettings: strictSettings),
+        // The domain: pure ingestion adapters, security primitives, storage.
+        .target(name: "Ingestion", dependencies: ["MWRASPCore"], swiftSettings: hotPathSettings),
+        .target(
+            name: "Security",
+            dependencies: ["MWRASPCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings),
+        .target(
+            name: "Storage",
+            dependencies: [
+                "MWRASPCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                // sqlite3_bind_* straight onto cached statements on the insert path.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSettings),
         .target(
             name: "NetIO",
             dependencies: ["CSystemLinux", "COpenSSL", "CZlib"],
@@ -53,14 +70,14 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "WebServer",
+                "WebServer", "MWRASPCore", "Ingestion", "Security", "Storage",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings),
         .executableTarget(
             name: "mwrasp",
             dependencies: [
-                "API", "WebServer", "NetIO",
+                "API", "WebServer", "NetIO", "MWRASPCore", "Ingestion", "Security", "Storage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -73,17 +90,23 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["NetIO"], swiftSettings: strictSettings),
 
         .testTarget(name: "MWRASPCoreTests", dependencies: ["MWRASPCore"], swiftSettings: strictSettings),
+        .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "MWRASPCore"], swiftSettings: strictSettings),
+        .testTarget(name: "SecurityTests", dependencies: ["Security", "MWRASPCore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "StorageTests", dependencies: ["Storage", "MWRASPCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"], swiftSettings: strictSettings),
         .testTarget(name: "NetIOTests", dependencies: ["NetIO", "TestSupport", "COpenSSL", "CZlib"], swiftSettings: strictSettings),
         .testTarget(
             name: "WebServerTests", dependencies: ["WebServer", "HTTPCore", "NetIO", "TestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "APITests", dependencies: ["API", "WebServer", "HTTPCore"],
+            name: "APITests",
+            dependencies: ["API", "WebServer", "HTTPCore", "MWRASPCore", "Ingestion", "Security", "Storage", "TestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["WebServer", "API", "HTTPCore", "NetIO", "TestSupport"],
+            dependencies: ["WebServer", "API", "HTTPCore", "NetIO", "TestSupport", "MWRASPCore", "Security", "Storage"],
             swiftSettings: strictSettings),
     ]
 )

@@ -50,9 +50,14 @@ TARGET_RSS_MIB=64
 #   "POST /v1/events|http|/v1/events|-|-|10|-s $BENCH_DIR/wrk/post_events.lua"
 # Scripts can read BENCH_ADMIN_TOKEN (os.getenv) — the MWRASP under test runs with that admin token.
 # The labels "GET /healthz" and "GET /healthz (TLS, keep-alive)" feed the TLS/plain row.
+BULK_LABEL="POST /v1/events/bulk (10,000 events a request, 4 connections)"
+BULK_EVENTS_PER_REQUEST=10000
+TARGET_BULK_EVENTS_PER_SECOND=300000
 CASES=(
   "GET /healthz|http|/healthz|nginx|0.9|10|"
   "GET /healthz (TLS, keep-alive)|https|/healthz|nginx|-|10|"
+  "POST /v1/events (600-byte alert, durable)|http|/v1/events|nginx|0.5|-|-s $BENCH_DIR/wrk/post_event.lua"
+  "$BULK_LABEL|http|/v1/events/bulk|-|-|-|-c4 -s $BENCH_DIR/wrk/post_bulk.lua"
 )
 PLAIN_LABEL="GET /healthz"
 TLS_LABEL="GET /healthz (TLS, keep-alive)"
@@ -341,7 +346,8 @@ MWRASP_HTTPS_PORT=""
 MWRASP_RSS_START=""
 MWRASP_CMD=""
 if [ "$SKIP_MWRASP" != 1 ]; then
-  BENCH_ADMIN_TOKEN="bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+  # An MWRASP token (mwr_ + 43 base64url characters); rate limits are off for the benchmark.
+  BENCH_ADMIN_TOKEN="mwr_$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' | head -c 43)"
   export BENCH_ADMIN_TOKEN
   # shellcheck disable=SC2206
   extra_args=(${MWRASP_EXTRA_ARGS:-})
@@ -356,7 +362,7 @@ if [ "$SKIP_MWRASP" != 1 ]; then
   # The server gets a clean MWRASP_* environment apart from the admin token.
   unset_args=()
   for name in $(compgen -e); do [[ "$name" == MWRASP_* ]] && unset_args+=(-u "$name"); done
-  env "${unset_args[@]}" MWRASP_ADMIN_TOKEN="$BENCH_ADMIN_TOKEN" \
+  env "${unset_args[@]}" MWRASP_ADMIN_TOKEN="$BENCH_ADMIN_TOKEN" MWRASP_RATE_PER_SECOND=0 \
     "${stdbuf_cmd[@]}" "$MWRASP_BIN" "${mwrasp_args[@]}" >"$TMP/mwrasp.out" 2>"$TMP/mwrasp.err" &
   MWRASP_PID=$!
   deadline=$((SECONDS + STARTUP_TIMEOUT))
@@ -537,6 +543,17 @@ report() {
   n_rss="$(mib "$NGINX_RSS_BASE") / $(mib "$NGINX_RSS_CONN") MiB"
   printf '| RSS idle / with %s idle connections | %s | %s | | | | <= %s MiB with %s idle connections | %s |\n' \
     "$(commas "$IDLE_CONNS")" "$m_rss" "$n_rss" "$TARGET_RSS_MIB" "$(commas "$IDLE_CONNS")" "$rss_verdict"
+  # Bulk ingestion in events per second.
+  local bulk_rps="" bulk_eps="n/a" bulk_verdict="n/a"
+  # shellcheck disable=SC2086
+  [ -n "${RPS[mwrasp|$BULK_LABEL]:-}" ] && bulk_rps="$(median ${RPS[mwrasp|$BULK_LABEL]})"
+  if [ -n "$bulk_rps" ]; then
+    bulk_eps="$(awk -v r="$bulk_rps" -v n="$BULK_EVENTS_PER_REQUEST" 'BEGIN {printf "%.0f", r * n}')"
+    bulk_verdict="$(verdict ge "$bulk_eps" "$TARGET_BULK_EVENTS_PER_SECOND")"
+    bulk_eps="$(fmt "$bulk_eps")"
+  fi
+  printf '| bulk ingestion, events/s stored durably | %s | | | | | >= %s events/s | %s |\n' \
+    "$bulk_eps" "$(commas "$TARGET_BULK_EVENTS_PER_SECOND")" "$bulk_verdict"
   echo
   echo "Notes:"
   echo

@@ -15,6 +15,8 @@ public struct RequestContext: Sendable {
     public var prettyJSON: Bool
     /// Monotonic nanoseconds when the request was complete.
     public let receivedAt: UInt64
+    /// What middleware learned about the request (the authenticated principal...).
+    public var values = ContextValues()
     private let baseLogger: Logger
 
     public init(requestID: String, logger: Logger, receivedAt: UInt64, prettyJSON: Bool = false) {

@@ -6,6 +6,6 @@ struct MWRASPCommand: ParsableCommand {
         commandName: "mwrasp",
         abstract: "MWRASP: threat detection and response server for security operations centers.",
         version: "0.1.0",
-        subcommands: [ServeCommand.self, HealthcheckCommand.self],
+        subcommands: [ServeCommand.self, TokenCommand.self, HealthcheckCommand.self],
         defaultSubcommand: ServeCommand.self)
 }

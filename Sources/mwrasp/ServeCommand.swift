@@ -1,8 +1,11 @@
-import ArgumentParser
 import API
+import ArgumentParser
 import Foundation
+import Ingestion
 import Logging
 import NetIO
+import Security
+import Storage
 import WebServer
 
 struct ServeCommand: ParsableCommand {
@@ -38,13 +41,28 @@ struct ServeCommand: ParsableCommand {
         let logger = LoggingBootstrap.bootstrap(level: settings.logLevel, format: settings.logFormat)
         let metrics = MetricsBootstrap.bootstrap()
 
-        try FileManager.default.createDirectory(atPath: settings.dataDirectory, withIntermediateDirectories: true)
+        let store = try openStore(settings, logger: logger)
+        let environment = try makeEnvironment(settings, store: store)
+        let tokens = TokenService(store: store, registry: environment.tokens)
+        if let printed = try blocking({ try await tokens.bootstrap(adminToken: ProcessInfo.processInfo.environment["MWRASP_ADMIN_TOKEN"]) }) {
+            print("First start: admin token (shown once, store it now): \(printed.plaintext)")
+        }
+        try blocking { try await tokens.refresh() }
+        let refresher = Task.detached {
+            // Tokens made with `mwrasp token create` while the server runs, and last-use
+            // times, every few seconds.
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(5))
+                do { try await tokens.refresh() } catch { logger.warning("token refresh failed", metadata: ["error": "\(error)"]) }
+            }
+        }
 
         let operational = OperationalRoutes(
-            readinessChecks: { [ReadinessResult(name: "http", ready: true)] },
+            readinessChecks: { [ReadinessResult(name: "store", ready: await store.isHealthy())] },
             renderMetrics: { metrics.emitToBuffer() })
-        let router = try APIRouter.build(operational: operational)
-        let responder = Responder(router: router, maxInflatedBodyBytes: settings.server.limits.maxBodyBytes, logger: logger)
+        let responder = try APIRouter.responder(
+            operational: operational, environment: environment,
+            maxInflatedBodyBytes: settings.server.limits.maxBodyBytes, logger: logger)
         let server = try HTTPServer(configuration: settings.server, responder: responder, logger: logger)
         let bound = try server.start()
         for listener in bound {
@@ -65,6 +83,54 @@ struct ServeCommand: ParsableCommand {
         signals.waitForTermination()
         logger.notice("shutting down", metadata: ["open_connections": "\(server.openConnectionCount)"])
         server.shutdown()
+        refresher.cancel()
+        blocking { await store.close() }
         logger.notice("stopped")
     }
+
+    private func openStore(_ settings: ServeSettings, logger: Logger) throws -> SQLiteStore {
+        var configuration = StoreConfiguration(dataDirectory: settings.dataDirectory)
+        configuration.dedupWindowMilliseconds = Int64(settings.ingest.dedupWindowSeconds) * 1000
+        configuration.escalateAfterRepeats = settings.ingest.escalateAfterRepeats
+        configuration.maxQueuedEvents = settings.ingest.maxQueuedEvents
+        logger.info("opening store", metadata: ["data_dir": "\(settings.dataDirectory)"])
+        return try SQLiteStore(configuration: configuration)
+    }
+
+    private func makeEnvironment(_ settings: ServeSettings, store: any Store) throws -> APIEnvironment {
+        let fingerprinter = try settings.ingest.dedupFields.map { try Fingerprinter(fields: $0) } ?? Fingerprinter()
+        let signature = settings.ingest.signingSecrets.isEmpty ? nil
+            : WebhookSignature(secrets: settings.ingest.signingSecrets.map { Array($0.utf8) })
+        let limiter = settings.ingest.ratePerSecond > 0
+            ? RateLimiter(ratePerSecond: settings.ingest.ratePerSecond, burst: settings.ingest.rateBurst) : nil
+        return APIEnvironment(
+            store: store, tokens: TokenRegistry(), rateLimiter: limiter,
+            ingest: IngestSettings(fingerprinter: fingerprinter, signature: signature,
+                                   requireSignature: settings.ingest.requireSignature, maxEventBytes: settings.ingest.maxEventBytes))
+    }
+}
+
+/// Runs async start-up and shut-down work from the synchronous command.
+func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    let box = ResultBox<T>()
+    let done = DispatchSemaphore(value: 0)
+    Task.detached {
+        do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
+        done.signal()
+    }
+    done.wait()
+    return try box.result!.get()
+}
+
+func blocking(_ body: @escaping @Sendable () async -> Void) {
+    let done = DispatchSemaphore(value: 0)
+    Task.detached {
+        await body()
+        done.signal()
+    }
+    done.wait()
+}
+
+private final class ResultBox<T>: @unchecked Sendable {
+    var result: Result<T, any Error>?
 }

@@ -11,6 +11,7 @@ import Yams
 struct ServeSettings {
     var server: HTTPServer.Configuration
     var dataDirectory: String
+    var ingest: IngestOptions
     var logLevel: Logger.Level
     var logFormat: LoggingBootstrap.Format
 
@@ -74,8 +75,9 @@ struct ServeSettings {
             throw Invalid(description: "log format \(formatText) is not text or json")
         }
         let dataDirectory = source.string(flags.dataDir, env: "MWRASP_DATA_DIR", key: "data_dir") ?? "./data"
+        let ingest = try IngestOptions.resolve(&source)
         try source.rejectUnknownFileKeys()
-        return ServeSettings(server: server, dataDirectory: dataDirectory, logLevel: level, logFormat: format)
+        return ServeSettings(server: server, dataDirectory: dataDirectory, ingest: ingest, logLevel: level, logFormat: format)
     }
 
     private static func address(_ text: String, setting: String) throws -> SocketAddress {
@@ -112,6 +114,21 @@ struct SettingSource {
             throw ServeSettings.Invalid(description: "\(key) (\(env)) must be a whole number in \(range.lowerBound)...\(range.upperBound), got \(text)")
         }
         return value
+    }
+
+    /// `true`/`false` (also yes/no, 1/0).
+    mutating func bool(env: String, key: String) throws -> Bool? {
+        guard let text = string(nil, env: env, key: key) else { return nil }
+        switch text.lowercased() {
+        case "true", "yes", "1", "on": return true
+        case "false", "no", "0", "off": return false
+        default: throw ServeSettings.Invalid(description: "\(key) (\(env)) must be true or false, got \(text)")
+        }
+    }
+
+    /// A comma-separated list.
+    mutating func list(env: String, key: String) -> [String]? {
+        string(nil, env: env, key: key).map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
     }
 
     mutating func seconds(_ flag: Double?, env: String, key: String) throws -> Duration? {

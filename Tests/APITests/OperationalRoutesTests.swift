@@ -6,7 +6,9 @@ import WebServer
 
 @Suite struct OperationalRoutesTests {
     private func respond(_ routes: OperationalRoutes, _ target: String) async throws -> Response {
-        let responder = Responder(router: try APIRouter.build(operational: routes), logger: Logger(label: "test"))
+        let harness = try await APITestHarness()
+        let responder = try APIRouter.responder(operational: routes, environment: harness.environment,
+                                                maxInflatedBodyBytes: 1 << 20, logger: Logger(label: "test"))
         let parts = target.split(separator: "?", maxSplits: 1)
         let head = HTTPRequestHead(method: .get, target: target, path: String(parts[0]), query: parts.count > 1 ? String(parts[1]) : nil,
                                    version: .http1_1, headers: ["Host": "x"], keepAlive: true, expectsContinue: false, bodyLength: .none)

@@ -27,13 +27,13 @@ final class TestServer: Sendable {
         configuration.loopCount = 2
         configuration.shutdownGracePeriod = .seconds(10)
         configure(&configuration)
-        var builder = RouterBuilder()
-        OperationalRoutes(readinessChecks: { [] }, renderMetrics: { [] }).register(into: &builder)
+        var routes = APIRoutes()
+        OperationalRoutes(readinessChecks: { [] }, renderMetrics: { [] }).register(into: &routes)
         let counter = Counter()
-        registerTestRoutes(into: &builder, counter: counter)
+        registerTestRoutes(into: &routes, counter: counter)
         var logger = Logger(label: "test-server")
         logger.logLevel = .critical
-        let responder = Responder(router: try builder.build(), maxInflatedBodyBytes: configuration.limits.maxBodyBytes, logger: logger)
+        let responder = Responder(router: try routes.router.build(), maxInflatedBodyBytes: configuration.limits.maxBodyBytes, logger: logger)
         let server = try HTTPServer(configuration: configuration, responder: responder, logger: logger)
         let bound = try server.start()
         return TestServer(server: server, port: UInt16(bound[0].address.port), tlsPort: bound.count > 1 ? UInt16(bound[1].address.port) : nil,
@@ -55,24 +55,24 @@ final class TestServer: Sendable {
         try BlockingTestClient(port: port)
     }
 
-    private static func registerTestRoutes(into builder: inout RouterBuilder, counter: Counter) {
+    private static func registerTestRoutes(into builder: inout APIRoutes, counter: Counter) {
         let sixtyFourKiB = [UInt8](repeating: UInt8(ascii: "x"), count: 64 * 1024)
-        builder.inline(.get, "/counted") { _, _ in
+        builder.addInline(.get, "/counted", access: .open) { _, _ in
             counter.increment()
             return Response(status: .ok, headers: ["Content-Type": "application/octet-stream"], body: sixtyFourKiB)
         }
-        builder.on(.post, "/echo") { request, _ in
+        builder.add(.post, "/echo", access: .open) { request, _ in
             var headers = HTTPFields()
             headers.append(name: "Content-Type", value: "application/octet-stream")
             headers.append(name: "X-Body-Length", value: String(request.body.count))
             return Response(status: .ok, headers: headers, body: request.body)
         }
-        builder.on(.get, "/slow") { request, _ in
+        builder.add(.get, "/slow", access: .open) { request, _ in
             let millis = Int(request.query("ms") ?? "100") ?? 100
             try await Task.sleep(for: .milliseconds(millis))
             return Response.text("slept \(millis) ms")
         }
-        builder.inline(.get, "/big") { _, _ in
+        builder.addInline(.get, "/big", access: .open) { _, _ in
             Response.text(String(repeating: "MWRASP compresses repetitive text. ", count: 2000))
         }
     }
