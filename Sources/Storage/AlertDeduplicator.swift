@@ -24,6 +24,8 @@ final class AlertDeduplicator {
     /// (they are reloaded from the table on demand, so this only costs lookups).
     private let softCap = 10_000
     private let hardCap = 200_000
+    private var sizeAfterEviction = 0
+    private var lastEvictionAt: Int64 = .min / 2
 
     init(windowMilliseconds: Int64, escalateAfterRepeats: Int?) {
         self.window = windowMilliseconds
@@ -72,17 +74,24 @@ final class AlertDeduplicator {
         dirty.removeAll(keepingCapacity: true)
     }
 
-    /// Called after a commit: keeps the map bounded.
+    /// Called after a commit: keeps the map bounded. A pass over the map costs its size, so it
+    /// runs only when the map has doubled since the last pass or a quarter of the window has
+    /// gone by; running it after every commit made a busy window (many live fingerprints, none
+    /// expired) cost a full scan per batch.
     func evictExpired() {
         guard latest.count > softCap else { return }
+        guard latest.count >= 2 * sizeAfterEviction || newestSeen - lastEvictionAt >= window / 4 else { return }
         let horizon = newestSeen - window
         latest = latest.filter { $0.value.lastSeen >= horizon }
         if latest.count > hardCap { latest.removeAll() }
+        sizeAfterEviction = latest.count
+        lastEvictionAt = newestSeen
     }
 
     /// Called when a transaction rolled back: the map may hold changes that never reached disk.
     func reset() {
         latest.removeAll()
+        sizeAfterEviction = 0
         dirty.removeAll()
         nextID = nil
     }

@@ -15,7 +15,7 @@ local template = '{"source":"suricata-sensor-07","severity":"high",'
 function init(args)
   local lines = {}
   for i = 1, 10000 do
-    lines[i] = string.format(template, i % 97, (i // 250) % 250, i % 250)
+    lines[i] = string.format(template, i % 97, math.floor(i / 250) % 250, i % 250)
   end
   body = table.concat(lines, "\n") .. "\n"
 end

@@ -19,6 +19,6 @@ local template = '{"id":"%s-%010d","source":"suricata-sensor-07","severity":"hig
 
 function request()
   counter = counter + 1
-  local body = string.format(template, prefix, counter, (counter // 250) % 250, counter % 250)
+  local body = string.format(template, prefix, counter, math.floor(counter / 250) % 250, counter % 250)
   return wrk.format("POST", nil, {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token}, body)
 end

@@ -95,8 +95,4 @@ extension Problem {
         headers.append(name: "Retry-After", value: String(retryAfterSeconds))
         return Problem(status: .tooManyRequests, slug: "rate-limited", title: "Too many requests", detail: detail, headers: headers)
     }
-
-    static func unprocessable(_ detail: String) -> Problem {
-        Problem(status: .unprocessableContent, slug: "invalid-event", title: "The body is not a valid event for this endpoint", detail: detail)
-    }
 }
