@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
+#include <malloc.h>
 
 // These are GNU extensions: glibc declares them only under _GNU_SOURCE, which the Glibc
 // module is not built with, so declare them here with glibc's own signatures.
@@ -23,6 +24,9 @@ static inline int mwrasp_accept4(int fd, struct sockaddr *addr, socklen_t *addrl
 }
 static inline int mwrasp_pthread_setname(pthread_t thread, const char *name) {
     return pthread_setname_np(thread, name);
+}
+static inline int mwrasp_malloc_trim(void) {
+    return malloc_trim(0);
 }
 static inline pid_t mwrasp_gettid(void) {
     return (pid_t)syscall(SYS_gettid);

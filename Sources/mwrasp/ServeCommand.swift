@@ -49,11 +49,13 @@ struct ServeCommand: ParsableCommand {
         }
         try blocking { try await tokens.refresh() }
         let refresher = Task.detached {
-            // Tokens made with `mwrasp token create` while the server runs, and last-use
-            // times, every few seconds.
+            // Every few seconds: tokens made with `mwrasp token create` while the server runs,
+            // last-use times, and memory back to the system (glibc keeps what bulk bodies
+            // freed in its arenas otherwise, so RSS would stay at its high-water mark).
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(5))
                 do { try await tokens.refresh() } catch { logger.warning("token refresh failed", metadata: ["error": "\(error)"]) }
+                ProcessMemory.returnFreedMemory()
             }
         }
 
