@@ -35,7 +35,7 @@ struct EventRoutes {
             }
             switch name {
             case "from", "to":
-                guard let millis = Timestamps.parse(value) else {
+                guard let millis = APITimestamps.parse(value) else {
                     throw Problem.badRequest("\(name) must be RFC 3339 (2024-05-17T13:45:22Z) or epoch milliseconds, got \(value).")
                 }
                 if name == "from" { query.from = millis } else { query.to = millis }
@@ -94,8 +94,8 @@ enum EventJSON {
 
     static func item(_ stored: StoredEvent, into out: inout [UInt8]) {
         let event = stored.event
-        var head = #"{"id":"\#(event.id.rawValue)","@timestamp":"\#(Timestamps.iso8601(milliseconds: event.timestamp))","#
-        head += #""received_at":"\#(Timestamps.iso8601(milliseconds: event.receivedAt))","source":"\#(event.source.rawValue)","kind":"\#(event.kind.rawValue)""#
+        var head = #"{"id":"\#(event.id.rawValue)","@timestamp":"\#(APITimestamps.iso8601(milliseconds: event.timestamp))","#
+        head += #""received_at":"\#(APITimestamps.iso8601(milliseconds: event.receivedAt))","source":"\#(event.source.rawValue)","kind":"\#(event.kind.rawValue)""#
         if let severity = event.severity { head += #","severity":"\#(severity.name)""# }
         if let alertID = stored.alertID { head += #","alert_id":\#(alertID)"# }
         head += #","document":"#

@@ -26,9 +26,9 @@ struct TokenRoutes {
             id = record.id
             name = record.name
             role = record.role.rawValue
-            created_at = Timestamps.iso8601(milliseconds: record.createdAt)
-            revoked_at = record.revokedAt.map { Timestamps.iso8601(milliseconds: $0) }
-            last_used_at = record.lastUsedAt.map { Timestamps.iso8601(milliseconds: $0) }
+            created_at = APITimestamps.iso8601(milliseconds: record.createdAt)
+            revoked_at = record.revokedAt.map { APITimestamps.iso8601(milliseconds: $0) }
+            last_used_at = record.lastUsedAt.map { APITimestamps.iso8601(milliseconds: $0) }
             self.token = token
         }
     }
