@@ -14,10 +14,9 @@ struct IngestRoutes {
         let ingest: RouteAccess = .roles([.ingest], [.signedWebhook])
 
         routes.add(.post, "/v1/events", access: ingest) { request, context in
-            var ingestContext = pipeline.ingestContext()
-            let event = try Self.parse { () throws(IngestError) in try GenericEventAdapter.parse(request.body, context: &ingestContext) }
-            let key = try IngestPipeline.idempotencyKey(request, context: context, source: .generic, externalID: event.externalID)
-            return try await pipeline.accept([event], idempotencyKey: key, answer: IngestAnswer.accepted(id: event.id), context: context)
+            try await Self.acceptOne(request, context, source: .generic, pipeline: pipeline) { body, ingestContext throws(IngestError) in
+                try GenericEventAdapter.parse(body, context: &ingestContext)
+            }
         }
 
         routes.add(.post, "/v1/events/bulk", access: ingest) { request, context in
@@ -34,24 +33,21 @@ struct IngestRoutes {
         }
 
         routes.add(.post, "/v1/ingest/alertmanager", access: ingest) { request, context in
-            var ingestContext = pipeline.ingestContext()
-            let events = try Self.parse { () throws(IngestError) in try AlertmanagerAdapter.parse(request.body, context: &ingestContext) }
-            let key = try IngestPipeline.idempotencyKey(request, context: context, source: .alertmanager, externalID: nil)
-            return try await pipeline.accept(events, idempotencyKey: key, answer: IngestAnswer.acceptedBatch(count: events.count), context: context)
+            try await Self.acceptBatch(request, context, source: .alertmanager, pipeline: pipeline) { body, ingestContext throws(IngestError) in
+                try AlertmanagerAdapter.parse(body, context: &ingestContext)
+            }
         }
 
         routes.add(.post, "/v1/ingest/splunk", access: .roles([.ingest], [.signedWebhook, .queryToken])) { request, context in
-            var ingestContext = pipeline.ingestContext()
-            let event = try Self.parse { () throws(IngestError) in try SplunkAlertAdapter.parse(request.body, context: &ingestContext) }
-            let key = try IngestPipeline.idempotencyKey(request, context: context, source: .splunk, externalID: event.externalID)
-            return try await pipeline.accept([event], idempotencyKey: key, answer: IngestAnswer.accepted(id: event.id), context: context)
+            try await Self.acceptOne(request, context, source: .splunk, pipeline: pipeline) { body, ingestContext throws(IngestError) in
+                try SplunkAlertAdapter.parse(body, context: &ingestContext)
+            }
         }
 
         routes.add(.post, "/v1/ingest/elastic", access: ingest) { request, context in
-            var ingestContext = pipeline.ingestContext()
-            let events = try Self.parse { () throws(IngestError) in try KibanaAdapter.parse(request.body, context: &ingestContext) }
-            let key = try IngestPipeline.idempotencyKey(request, context: context, source: .elastic, externalID: nil)
-            return try await pipeline.accept(events, idempotencyKey: key, answer: IngestAnswer.acceptedBatch(count: events.count), context: context)
+            try await Self.acceptBatch(request, context, source: .elastic, pipeline: pipeline) { body, ingestContext throws(IngestError) in
+                try KibanaAdapter.parse(body, context: &ingestContext)
+            }
         }
 
         routes.add(.post, "/v1/ingest/pagerduty", access: ingest) { request, context in
@@ -93,6 +89,29 @@ struct IngestRoutes {
         // different events; a retry of the same one is answered from the first.
         let key = try IngestPipeline.idempotencyKey(request, context: context, source: .pagerduty, externalID: parsed.event.externalID)
         return try await pipeline.accept([parsed.event], idempotencyKey: key, answer: IngestAnswer.pagerDuty(dedupKey: parsed.dedupKey), context: context)
+    }
+
+    /// A webhook that carries one event: the sender's id makes retries idempotent.
+    private static func acceptOne(
+        _ request: Request, _ context: RequestContext, source: EventSource, pipeline: IngestPipeline,
+        adapter: ([UInt8], inout IngestContext) throws(IngestError) -> Event
+    ) async throws -> Response {
+        var ingestContext = pipeline.ingestContext()
+        let event = try parse { () throws(IngestError) in try adapter(request.body, &ingestContext) }
+        let key = try IngestPipeline.idempotencyKey(request, context: context, source: source, externalID: event.externalID)
+        return try await pipeline.accept([event], idempotencyKey: key, answer: IngestAnswer.accepted(id: event.id), context: context)
+    }
+
+    /// A webhook that carries several alerts: only `Idempotency-Key` makes the request
+    /// idempotent; each alert's own id still keeps it from being stored twice.
+    private static func acceptBatch(
+        _ request: Request, _ context: RequestContext, source: EventSource, pipeline: IngestPipeline,
+        adapter: ([UInt8], inout IngestContext) throws(IngestError) -> [Event]
+    ) async throws -> Response {
+        var ingestContext = pipeline.ingestContext()
+        let events = try parse { () throws(IngestError) in try adapter(request.body, &ingestContext) }
+        let key = try IngestPipeline.idempotencyKey(request, context: context, source: source, externalID: nil)
+        return try await pipeline.accept(events, idempotencyKey: key, answer: IngestAnswer.acceptedBatch(count: events.count), context: context)
     }
 
     /// Adapter errors become 400 problems naming the field and the reason.
