@@ -10,6 +10,11 @@ enum EventRow {
         user_name, host_name, external_id, status, alert_id, document, original
         """
 
+    /// `columns` prefixed with a table alias, for joins.
+    static func qualifiedColumns(_ alias: String) -> String {
+        columns.split(separator: ",").map { "\(alias).\($0.trimmingCharacters(in: .whitespaces))" }.joined(separator: ", ")
+    }
+
     /// OR IGNORE: an event whose id or (source, external_id) is already stored — earlier in this
     /// transaction or in an earlier one — is skipped; `sqlite3_changes() == 0` tells the writer
     /// so (see `EventInsert`).

@@ -206,7 +206,7 @@ public final class SQLiteStore: Store {
     // MARK: Helpers
 
     /// A read on one of GRDB's reader connections (their own dispatch queues, not the cooperative pool).
-    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         if isClosed.withLock({ $0 }) { throw .closed }
         do {
             return try await pool.read(body)
@@ -217,7 +217,7 @@ public final class SQLiteStore: Store {
 
     /// A small write (tokens) in its own transaction on the writer connection, serialized with
     /// the group commits.
-    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         if isClosed.withLock({ $0 }) { throw .closed }
         do {
             return try await pool.write(body)

@@ -79,6 +79,58 @@ enum StoreSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v2-detections") { db in
+            // Records are kept as the JSON the API serves, with the columns its filters need.
+            // The unique (detector, first event) pair is a second guard against running the same
+            // event twice; the checkpoint committed with each batch is the first.
+            try db.execute(sql: """
+                CREATE TABLE detections (
+                    id TEXT PRIMARY KEY,
+                    detector_id TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    severity INTEGER NOT NULL,
+                    incident_id TEXT,
+                    detected_at INTEGER NOT NULL,
+                    document BLOB NOT NULL
+                );
+                CREATE INDEX detections_incident ON detections(incident_id, id);
+                CREATE INDEX detections_type ON detections(type, id);
+
+                CREATE TABLE incidents (
+                    id TEXT PRIMARY KEY,
+                    status TEXT NOT NULL,
+                    severity INTEGER NOT NULL,
+                    phase TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    document BLOB NOT NULL
+                );
+                CREATE INDEX incidents_updated ON incidents(updated_at);
+                CREATE INDEX incidents_status ON incidents(status, id);
+
+                CREATE TABLE incident_timeline (
+                    seq INTEGER PRIMARY KEY,
+                    incident_id TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    document BLOB NOT NULL
+                );
+                CREATE INDEX incident_timeline_incident ON incident_timeline(incident_id, seq);
+
+                -- Definitions responders manage over the API: Sigma rules, IOC lists, canaries.
+                CREATE TABLE managed_records (
+                    kind TEXT NOT NULL,
+                    id TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    document BLOB NOT NULL,
+                    PRIMARY KEY (kind, id)
+                );
+
+                CREATE TABLE checkpoints (
+                    name TEXT PRIMARY KEY,
+                    value INTEGER NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

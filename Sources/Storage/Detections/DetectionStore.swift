@@ -1,0 +1,158 @@
+import MWRASPCore
+
+/// What the detection pipeline keeps: detections, incidents with their timelines, the
+/// definitions responders manage over the API (Sigma rules, IOC lists, canaries), and the
+/// pipeline's position in the event log. Records are stored as the JSON the API serves, with
+/// the columns the filters need beside it; the store does not interpret the JSON.
+public protocol DetectionStore: Sendable {
+    /// Events stored after `seq` (the events table's physical order = commit order), oldest
+    /// first: the detection pipeline tails the log with this.
+    func events(afterSequence seq: Int64, limit: Int) async throws(StoreError) -> [SequencedEvent]
+    /// The newest event sequence number (0 when empty).
+    func lastEventSequence() async throws(StoreError) -> Int64
+
+    /// One transaction: the detections, the incident snapshots and timeline entries they caused,
+    /// and the pipeline checkpoint. Because the checkpoint commits with the results, a crash
+    /// never loses a detection and never repeats one.
+    func commit(_ batch: DetectionBatch) async throws(StoreError)
+    func checkpoint(_ name: String) async throws(StoreError) -> Int64?
+
+    func detections(_ query: RecordQuery) async throws(StoreError) -> RecordPage
+    func detection(id: String) async throws(StoreError) -> [UInt8]?
+
+    func incidents(_ query: RecordQuery) async throws(StoreError) -> RecordPage
+    func incident(id: String) async throws(StoreError) -> [UInt8]?
+    /// Every incident snapshot updated at or after `since` (ms), for rebuilding the in-memory
+    /// correlation state after a restart.
+    func incidents(updatedSince since: Int64) async throws(StoreError) -> [[UInt8]]
+    /// Stores incident snapshots and timeline entries outside a detection batch (PATCH, SLA ticks).
+    func saveIncidents(_ incidents: [IncidentRow], timeline: [TimelineRow]) async throws(StoreError)
+    func timeline(incidentID: String) async throws(StoreError) -> [[UInt8]]
+
+    /// Definitions managed over the API, by kind (`sigma`, `ioc_list`, `canary`...).
+    func putRecord(_ record: ManagedRecord) async throws(StoreError)
+    func deleteRecord(kind: String, id: String) async throws(StoreError) -> Bool
+    func records(kind: String) async throws(StoreError) -> [ManagedRecord]
+}
+
+public struct SequencedEvent: Sendable {
+    public var sequence: Int64
+    public var event: Event
+    /// The dedup alert this event was counted on (alerts only).
+    public var alertID: Int64?
+    /// A repeat of an alert already seen in the dedup window: it incremented the first one's
+    /// counter instead of opening a new alert.
+    public var isRepeat: Bool
+
+    public init(sequence: Int64, event: Event, alertID: Int64? = nil, isRepeat: Bool = false) {
+        self.sequence = sequence
+        self.event = event
+        self.alertID = alertID
+        self.isRepeat = isRepeat
+    }
+}
+
+public struct DetectionRow: Sendable, Equatable {
+    public var id: String
+    public var detectorID: String
+    public var type: String
+    public var severity: Int
+    public var incidentID: String?
+    public var detectedAt: Int64
+    /// The API's JSON for it.
+    public var document: [UInt8]
+
+    public init(id: String, detectorID: String, type: String, severity: Int, incidentID: String?, detectedAt: Int64, document: [UInt8]) {
+        self.id = id
+        self.detectorID = detectorID
+        self.type = type
+        self.severity = severity
+        self.incidentID = incidentID
+        self.detectedAt = detectedAt
+        self.document = document
+    }
+}
+
+public struct IncidentRow: Sendable, Equatable {
+    public var id: String
+    public var status: String
+    public var severity: Int
+    public var phase: String
+    public var createdAt: Int64
+    public var updatedAt: Int64
+    public var document: [UInt8]
+
+    public init(id: String, status: String, severity: Int, phase: String, createdAt: Int64, updatedAt: Int64, document: [UInt8]) {
+        self.id = id
+        self.status = status
+        self.severity = severity
+        self.phase = phase
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.document = document
+    }
+}
+
+public struct TimelineRow: Sendable, Equatable {
+    public var incidentID: String
+    public var at: Int64
+    public var document: [UInt8]
+
+    public init(incidentID: String, at: Int64, document: [UInt8]) {
+        self.incidentID = incidentID
+        self.at = at
+        self.document = document
+    }
+}
+
+public struct DetectionBatch: Sendable {
+    public var detections: [DetectionRow] = []
+    public var incidents: [IncidentRow] = []
+    public var timeline: [TimelineRow] = []
+    /// Checkpoints to record (name -> value), e.g. `detection.sequence`.
+    public var checkpoints: [String: Int64] = [:]
+
+    public init() {}
+
+    public var isEmpty: Bool { detections.isEmpty && incidents.isEmpty && timeline.isEmpty && checkpoints.isEmpty }
+}
+
+public struct ManagedRecord: Sendable, Equatable {
+    public var kind: String
+    public var id: String
+    public var createdAt: Int64
+    public var document: [UInt8]
+
+    public init(kind: String, id: String, createdAt: Int64, document: [UInt8]) {
+        self.kind = kind
+        self.id = id
+        self.createdAt = createdAt
+        self.document = document
+    }
+}
+
+/// Filters for detections and incidents, newest first, cursor-paginated by id (ids are
+/// prefix + ULID, so they sort by creation time).
+public struct RecordQuery: Sendable, Equatable {
+    /// Detections: `type`; incidents: `status`.
+    public var status: String?
+    public var type: String?
+    public var detectorID: String?
+    public var incidentID: String?
+    public var severity: Int?
+    public var phase: String?
+    public var limit: Int = 50
+    public var cursor: String?
+
+    public init() {}
+}
+
+public struct RecordPage: Sendable, Equatable {
+    public var items: [[UInt8]]
+    public var nextCursor: String?
+
+    public init(items: [[UInt8]], nextCursor: String?) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
+}

@@ -1,0 +1,95 @@
+import MWRASPCore
+import Testing
+@testable import Storage
+
+@Suite struct DetectionStoreTests {
+    @Test func tailsEventsInCommitOrderAndMarksAlertRepeats() async throws {
+        let directory = TemporaryDirectory()
+        let store = try Sample.store(directory)
+        let first = Sample.event(1)
+        let repeatOfFirst = Sample.event(2)
+        let plain = Sample.event(3, kind: .event)
+        _ = try await store.append([first], fingerprints: ["fp"], idempotencyKey: nil, answer: nil)
+        _ = try await store.append([repeatOfFirst, plain], fingerprints: ["fp", nil], idempotencyKey: nil, answer: nil)
+
+        let all = try await store.events(afterSequence: 0, limit: 10)
+        #expect(all.map(\.event.id) == [first.id, repeatOfFirst.id, plain.id])
+        #expect(all.map(\.isRepeat) == [false, true, false])
+        #expect(all[0].alertID != nil && all[0].alertID == all[1].alertID && all[2].alertID == nil)
+        #expect(all.map(\.sequence) == all.map(\.sequence).sorted())
+        let rest = try await store.events(afterSequence: all[0].sequence, limit: 1)
+        #expect(rest.map(\.event.id) == [repeatOfFirst.id])
+        #expect(try await store.lastEventSequence() == all[2].sequence)
+        await store.close()
+    }
+
+    @Test func aBatchCommitsDetectionsIncidentsTimelineAndCheckpointTogether() async throws {
+        let directory = TemporaryDirectory()
+        let store = try Sample.store(directory)
+        var batch = DetectionBatch()
+        batch.detections = (1...3).map { n in
+            DetectionRow(id: "det_0\(n)", detectorID: n == 3 ? "QTD-001" : "rule-a", type: n == 3 ? "catalog" : "sigma",
+                         severity: n, incidentID: "inc_01", detectedAt: Int64(n), document: Array(#"{"n":\#(n)}"#.utf8))
+        }
+        batch.incidents = [IncidentRow(id: "inc_01", status: "open", severity: 3, phase: "detection", createdAt: 1, updatedAt: 3,
+                                       document: Array(#"{"id":"inc_01"}"#.utf8))]
+        batch.timeline = [TimelineRow(incidentID: "inc_01", at: 1, document: Array("[1]".utf8)),
+                          TimelineRow(incidentID: "inc_01", at: 2, document: Array("[2]".utf8))]
+        batch.checkpoints = ["detection.sequence": 42]
+        try await store.commit(batch)
+
+        #expect(try await store.checkpoint("detection.sequence") == 42)
+        #expect(try await store.checkpoint("other") == nil)
+        var query = RecordQuery()
+        query.limit = 2
+        let page = try await store.detections(query)
+        #expect(page.items == [Array(#"{"n":3}"#.utf8), Array(#"{"n":2}"#.utf8)])
+        #expect(page.nextCursor != nil)
+        query.cursor = page.nextCursor
+        let last = try await store.detections(query)
+        #expect(last.items == [Array(#"{"n":1}"#.utf8)] && last.nextCursor == nil)
+        var byType = RecordQuery()
+        byType.type = "catalog"
+        #expect(try await store.detections(byType).items.count == 1)
+        #expect(try await store.detection(id: "det_02") == Array(#"{"n":2}"#.utf8))
+        #expect(try await store.timeline(incidentID: "inc_01") == [Array("[1]".utf8), Array("[2]".utf8)])
+
+        // An updated snapshot replaces the row; the timeline only grows.
+        try await store.saveIncidents(
+            [IncidentRow(id: "inc_01", status: "closed", severity: 4, phase: "closed", createdAt: 1, updatedAt: 9,
+                         document: Array(#"{"id":"inc_01","v":2}"#.utf8))],
+            timeline: [TimelineRow(incidentID: "inc_01", at: 9, document: Array("[9]".utf8))])
+        var open = RecordQuery()
+        open.status = "open"
+        #expect(try await store.incidents(open).items.isEmpty)
+        #expect(try await store.incident(id: "inc_01") == Array(#"{"id":"inc_01","v":2}"#.utf8))
+        #expect(try await store.incidents(updatedSince: 5).count == 1)
+        #expect(try await store.incidents(updatedSince: 10).isEmpty)
+        #expect(try await store.timeline(incidentID: "inc_01").count == 3)
+        await store.close()
+    }
+
+    @Test func managedRecordsArePutReplacedListedAndDeleted() async throws {
+        let directory = TemporaryDirectory()
+        let store = try Sample.store(directory)
+        try await store.putRecord(ManagedRecord(kind: "sigma", id: "r1", createdAt: 1, document: Array("a".utf8)))
+        try await store.putRecord(ManagedRecord(kind: "sigma", id: "r2", createdAt: 2, document: Array("b".utf8)))
+        try await store.putRecord(ManagedRecord(kind: "sigma", id: "r1", createdAt: 1, document: Array("c".utf8)))
+        try await store.putRecord(ManagedRecord(kind: "canary", id: "r1", createdAt: 1, document: Array("d".utf8)))
+        #expect(try await store.records(kind: "sigma").map(\.document) == [Array("c".utf8), Array("b".utf8)])
+        #expect(try await store.deleteRecord(kind: "sigma", id: "r1"))
+        #expect(try await !store.deleteRecord(kind: "sigma", id: "r1"))
+        #expect(try await store.records(kind: "sigma").map(\.id) == ["r2"])
+        #expect(try await store.records(kind: "canary").count == 1)
+        await store.close()
+    }
+
+    @Test func aForeignCursorIsRefused() async throws {
+        let directory = TemporaryDirectory()
+        let store = try Sample.store(directory)
+        var query = RecordQuery()
+        query.cursor = "not-a-cursor"
+        await #expect(throws: StoreError.invalidCursor("not-a-cursor")) { try await store.incidents(query) }
+        await store.close()
+    }
+}
