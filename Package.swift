@@ -55,6 +55,20 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings),
+        // Detection engines (Sigma, correlation, IOC, baselines, catalog detectors, canaries) and
+        // the pipeline that runs them over the stored event log into incidents.
+        .target(
+            name: "Detection",
+            dependencies: ["MWRASPCore", "Ingestion", .product(name: "Yams", package: "Yams")],
+            swiftSettings: hotPathSettings),
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "MWRASPCore", "Ingestion", "Detection", "Storage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strictSettings),
         .target(
             name: "NetIO",
             dependencies: ["CSystemLinux", "COpenSSL", "CZlib"],
@@ -70,14 +84,14 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "WebServer", "MWRASPCore", "Ingestion", "Security", "Storage",
+                "WebServer", "MWRASPCore", "Ingestion", "Security", "Storage", "Detection", "Pipeline",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings),
         .executableTarget(
             name: "mwrasp",
             dependencies: [
-                "API", "WebServer", "NetIO", "MWRASPCore", "Ingestion", "Security", "Storage",
+                "API", "WebServer", "NetIO", "MWRASPCore", "Ingestion", "Security", "Storage", "Detection", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -94,6 +108,11 @@ let package = Package(
         .testTarget(name: "SecurityTests", dependencies: ["Security", "MWRASPCore"], swiftSettings: strictSettings),
         .testTarget(
             name: "StorageTests", dependencies: ["Storage", "MWRASPCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "DetectionTests", dependencies: ["Detection", "Ingestion", "MWRASPCore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "PipelineTests", dependencies: ["Pipeline", "Detection", "Ingestion", "MWRASPCore", "Storage"],
             swiftSettings: strictSettings),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"], swiftSettings: strictSettings),
         .testTarget(name: "NetIOTests", dependencies: ["NetIO", "TestSupport", "COpenSSL", "CZlib"], swiftSettings: strictSettings),

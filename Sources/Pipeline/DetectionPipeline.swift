@@ -1,0 +1,209 @@
+import Dispatch
+import Foundation
+import Detection
+import Logging
+import Metrics
+import MWRASPCore
+import Storage
+import Synchronization
+
+/// Turns stored events into detections and incidents, off the ingest path.
+///
+/// The pipeline tails the event log in commit order (`events(afterSequence:)`), runs the
+/// detectors on each event, correlates the findings into incidents, and commits the detections,
+/// the incident snapshots and its own position in ONE transaction. So:
+/// - ingestion never waits for detection (the 202 only waits for the event's own commit);
+/// - a crash loses nothing and repeats nothing: after a restart the pipeline resumes after the
+///   last committed position;
+/// - back-pressure is natural: if detection falls behind, events wait in the store, not in memory.
+/// Ingestion calls `wake()` after each commit so the pipeline does not poll; it also looks on
+/// its own every second (events written by other nodes or paths).
+public final class DetectionPipeline: Sendable {
+    public struct Options: Sendable {
+        /// Events read and committed per batch.
+        public var batchSize = 2048
+        /// The longest sleep without a wake-up.
+        public var idlePoll: Duration = .seconds(1)
+        public init() {}
+    }
+
+    static let checkpointName = "detection.sequence"
+
+    private let store: any DetectionStore
+    private let engine: any FindingEngine
+    private let incidents: any IncidentCorrelator
+    private let now: @Sendable () -> Int64
+    private let options: Options
+    private let logger: Logger
+    private let signal = WakeSignal()
+    /// CPU work runs here, never on Swift's cooperative pool (it serves the HTTP handlers).
+    private let queue = DispatchQueue(label: "mwrasp.detection", qos: .userInitiated)
+    private let latency = Metrics.Timer(label: "mwrasp_detection_latency_seconds")
+    private let detectionsCounter = Counter(label: "mwrasp_detections_total")
+    private let processedCounter = Counter(label: "mwrasp_detection_events_total")
+    private let state = Mutex(State())
+
+    private struct State {
+        var position: Int64 = 0
+        var processed = 0
+        var task: Task<Void, Never>?
+        /// Which incident each SIEM alert joined, so its repeats count there (bounded).
+        var alertIncidents: [Int64: String] = [:]
+        var alertOrder: [Int64] = []
+    }
+
+    static let maxRememberedAlerts = 100_000
+
+    public init(store: any DetectionStore, engine: any FindingEngine, incidents: any IncidentCorrelator,
+                now: @escaping @Sendable () -> Int64, options: Options = Options(), logger: Logger) {
+        self.store = store
+        self.engine = engine
+        self.incidents = incidents
+        self.now = now
+        self.options = options
+        self.logger = logger
+    }
+
+    /// Called by ingestion after a commit.
+    public func wake() { signal.signal() }
+
+    /// Events processed since start (tests and benchmarks wait on it).
+    public var processedEvents: Int { state.withLock { $0.processed } }
+    /// The log position detection has committed.
+    public var position: Int64 { state.withLock { $0.position } }
+
+    public func start() async throws(StoreError) {
+        let position = try await store.checkpoint(Self.checkpointName) ?? 0
+        state.withLock { $0.position = position }
+        let task = Task.detached { [self] in await self.run() }
+        state.withLock { $0.task = task }
+    }
+
+    public func stop() async {
+        let task = state.withLock { state -> Task<Void, Never>? in
+            defer { state.task = nil }
+            return state.task
+        }
+        task?.cancel()
+        signal.signal()
+        await task?.value
+    }
+
+    /// Returns once everything stored so far is processed (tests, benchmarks). With the loop
+    /// running it waits for the loop (two steppers would process a batch twice); without, it
+    /// steps itself.
+    public func drain() async throws(StoreError) {
+        let target = try await store.lastEventSequence()
+        if state.withLock({ $0.task == nil }) {
+            while try await step() {}
+            return
+        }
+        wake()
+        while position < target {
+            try? await Task.sleep(for: .milliseconds(1))
+        }
+    }
+
+    private func run() async {
+        var lastTick = now()
+        while !Task.isCancelled {
+            do {
+                let didWork = try await step()
+                let current = now()
+                if current - lastTick >= 1000 {
+                    lastTick = current
+                    try await tick(current)
+                }
+                if !didWork { await signal.wait(timeout: options.idlePoll) }
+            } catch {
+                if Task.isCancelled { break }
+                logger.error("detection pipeline failed; retrying", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    /// One batch: read, detect, commit. False when there was nothing to do.
+    @discardableResult
+    func step() async throws(StoreError) -> Bool {
+        let position = state.withLock { $0.position }
+        let events = try await store.events(afterSequence: position, limit: options.batchSize)
+        guard let last = events.last else { return false }
+        let batch = await onQueue { self.process(events, through: last.sequence) }
+        try await store.commit(batch)
+        state.withLock { state in
+            state.position = last.sequence
+            state.processed += events.count
+        }
+        processedCounter.increment(by: events.count)
+        detectionsCounter.increment(by: batch.detections.count)
+        return true
+    }
+
+    private func tick(_ current: Int64) async throws(StoreError) {
+        var batch = DetectionBatch()
+        incidents.tick(now: current, into: &batch)
+        if !batch.isEmpty { try await store.commit(batch) }
+    }
+
+    /// Runs on `queue`.
+    private func process(_ events: [SequencedEvent], through sequence: Int64) -> DetectionBatch {
+        var batch = DetectionBatch()
+        batch.checkpoints[Self.checkpointName] = sequence
+        for stored in events {
+            let event = stored.event
+            if stored.isRepeat || SIEMAlertFinding.isLifecycleUpdate(event) {
+                if let alertID = stored.alertID, let incidentID = state.withLock({ $0.alertIncidents[alertID] }) {
+                    incidents.countRepeat(incidentID: incidentID, eventID: event.id, now: now(), into: &batch)
+                }
+                if stored.isRepeat { continue }
+            }
+            var findings = engine.findings(for: DetectionInput(event: event))
+            if event.kind == .alert, !SIEMAlertFinding.isLifecycleUpdate(event) {
+                findings.append(SIEMAlertFinding.make(event))
+            }
+            for finding in findings {
+                let detectedAt = now()
+                var detection = Detection(
+                    id: DetectionIDs.next(milliseconds: detectedAt), finding: finding, detectedAt: detectedAt,
+                    eventTime: event.timestamp, latencySeconds: Double(max(0, detectedAt - event.receivedAt)) / 1000)
+                incidents.correlate(&detection, now: detectedAt, into: &batch)
+                latency.recordNanoseconds(max(0, detectedAt - event.receivedAt) * 1_000_000)
+                if finding.type == .siemAlert, let alertID = stored.alertID, let incidentID = detection.incidentID {
+                    remember(alertID: alertID, incidentID: incidentID)
+                }
+                batch.detections.append(DetectionRow(
+                    id: detection.id, detectorID: finding.detectorID, type: finding.type.rawValue,
+                    severity: finding.severity.rawValue, incidentID: detection.incidentID, detectedAt: detectedAt,
+                    document: DetectionView(detection).encoded()))
+            }
+        }
+        return batch
+    }
+
+    private func remember(alertID: Int64, incidentID: String) {
+        state.withLock { state in
+            if state.alertIncidents.updateValue(incidentID, forKey: alertID) == nil {
+                state.alertOrder.append(alertID)
+                if state.alertOrder.count > Self.maxRememberedAlerts {
+                    let evicted = state.alertOrder.prefix(Self.maxRememberedAlerts / 10)
+                    for id in evicted { state.alertIncidents[id] = nil }
+                    state.alertOrder.removeFirst(evicted.count)
+                }
+            }
+        }
+    }
+
+    private func onQueue<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: body()) }
+        }
+    }
+}
+
+/// `det_` + ULID.
+enum DetectionIDs {
+    static func next(milliseconds: Int64) -> String {
+        "det_" + EventID(milliseconds: milliseconds).rawValue
+    }
+}

@@ -1,0 +1,20 @@
+import Detection
+import MWRASPCore
+import Storage
+
+/// The detectors, as the pipeline sees them: one event in, its findings out. Stateful
+/// detectors (windows, baselines) are called in commit order from one task.
+public protocol FindingEngine: Sendable {
+    func findings(for input: DetectionInput) -> [Finding]
+}
+
+/// Correlation of detections into incidents, as the pipeline sees it.
+public protocol IncidentCorrelator: Sendable {
+    /// Joins `detection` to an incident (opening one if none fits), sets its `incidentID`, and
+    /// adds the incident's new snapshot and timeline entries to `batch`.
+    func correlate(_ detection: inout Detection, now: Int64, into batch: inout DetectionBatch)
+    /// A SIEM alert repeated inside the dedup window: counted on the incident it joined.
+    func countRepeat(incidentID: String, eventID: EventID, now: Int64, into batch: inout DetectionBatch)
+    /// Time-driven changes (SLA breaches, response timers) up to `now`.
+    func tick(now: Int64, into batch: inout DetectionBatch)
+}

@@ -1,0 +1,97 @@
+import Detection
+import Foundation
+import Logging
+import MWRASPCore
+import Synchronization
+import Testing
+@testable import Pipeline
+@testable import Storage
+
+/// Fires on every event whose title contains "evil".
+final class TitleEngine: FindingEngine {
+    func findings(for input: DetectionInput) -> [Finding] {
+        guard input.event.title?.contains("evil") == true else { return [] }
+        return [Finding(detectorID: "TEST-1", type: .sigma, title: "evil title", severity: .high, confidence: 0.9,
+                        eventIDs: [input.event.id], entities: Entities(of: input.event))]
+    }
+}
+
+/// Puts every detection in incident `inc_<host>` and records what it was asked.
+final class HostCorrelator: IncidentCorrelator {
+    let repeats = Mutex<[String]>([])
+    func correlate(_ detection: inout Detection, now: Int64, into batch: inout DetectionBatch) {
+        detection.incidentID = "inc_" + (detection.finding.entities.hostName ?? "none")
+    }
+    func countRepeat(incidentID: String, eventID: EventID, now: Int64, into batch: inout DetectionBatch) {
+        repeats.withLock { $0.append(incidentID) }
+    }
+    func tick(now: Int64, into batch: inout DetectionBatch) {}
+}
+
+@Suite struct DetectionPipelineTests {
+    static func event(_ n: Int, kind: EventKind, title: String, host: String = "h1") -> Event {
+        Event(id: EventID(milliseconds: 1_790_000_000_000 + Int64(n)), timestamp: 1_790_000_000_000, receivedAt: 1_790_000_000_000 + Int64(n),
+              source: .generic, kind: kind, dataset: "test", severity: .medium, title: title, hostName: host,
+              document: Array(#"{"n":\#(n)}"#.utf8), original: [])
+    }
+
+    func makeStore(_ path: String) throws -> SQLiteStore {
+        try SQLiteStore(configuration: StoreConfiguration(dataDirectory: path))
+    }
+
+    @Test func detectsStoresAndResumesAfterRestartWithoutRepeats() async throws {
+        let path = NSTemporaryDirectory() + "pipeline-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = try makeStore(path)
+        _ = try await store.append(
+            [Self.event(1, kind: .event, title: "evil thing"), Self.event(2, kind: .event, title: "fine"),
+             Self.event(3, kind: .alert, title: "SIEM says so", host: "h2")],
+            fingerprints: [nil, nil, "fp"], idempotencyKey: nil, answer: nil)
+        let pipeline = DetectionPipeline(store: store, engine: TitleEngine(), incidents: HostCorrelator(),
+                                         now: { 1_790_000_000_100 }, logger: Logger(label: "test"))
+        try await pipeline.start()
+        try await pipeline.drain()
+        await pipeline.stop()
+
+        let page = try await store.detections(RecordQuery())
+        let views = try page.items.map { try JSONDecoder().decode(DetectionView.self, from: Data($0)) }
+        #expect(views.map(\.detector_id).sorted() == ["TEST-1", "test"])
+        let sigma = try #require(views.first { $0.type == "sigma" })
+        #expect(sigma.incident_id == "inc_h1" && sigma.severity == "high" && sigma.latency_seconds == 0.099)
+        let alert = try #require(views.first { $0.type == "siem_alert" })
+        #expect(alert.incident_id == "inc_h2" && alert.confidence == 0.75)
+        #expect(try await store.checkpoint(DetectionPipeline.checkpointName) == store.lastEventSequence())
+
+        // Restart: nothing is detected twice; a new event is.
+        let second = DetectionPipeline(store: store, engine: TitleEngine(), incidents: HostCorrelator(),
+                                       now: { 1_790_000_000_200 }, logger: Logger(label: "test"))
+        try await second.start()
+        try await second.drain()
+        #expect(try await store.detections(RecordQuery()).items.count == 2)
+        _ = try await store.append([Self.event(4, kind: .event, title: "more evil")], fingerprints: [nil], idempotencyKey: nil, answer: nil)
+        second.wake()
+        try await second.drain()
+        await second.stop()
+        #expect(try await store.detections(RecordQuery()).items.count == 3)
+        await store.close()
+    }
+
+    @Test func alertRepeatsCountOnTheIncidentTheFirstJoinedInsteadOfNewDetections() async throws {
+        let path = NSTemporaryDirectory() + "pipeline-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = try makeStore(path)
+        let correlator = HostCorrelator()
+        let pipeline = DetectionPipeline(store: store, engine: TitleEngine(), incidents: correlator,
+                                         now: { 1_790_000_000_100 }, logger: Logger(label: "test"))
+        try await pipeline.start()
+        for n in 1...3 {
+            _ = try await store.append([Self.event(n, kind: .alert, title: "same alert", host: "h9")],
+                                       fingerprints: ["fp"], idempotencyKey: nil, answer: nil)
+        }
+        try await pipeline.drain()
+        await pipeline.stop()
+        #expect(try await store.detections(RecordQuery()).items.count == 1)
+        #expect(correlator.repeats.withLock { $0 } == ["inc_h9", "inc_h9"])
+        await store.close()
+    }
+}
