@@ -60,11 +60,15 @@ let package = Package(
         .target(
             name: "Detection",
             dependencies: ["MWRASPCore", "Ingestion", .product(name: "Yams", package: "Yams")],
+            // The built-in catalog (QTD-001...) ships as YAML data files.
+            resources: [.copy("Catalog/Definitions")],
             swiftSettings: hotPathSettings),
+        // Incidents: correlation of findings, the INC-001 lifecycle, SLA timers, post-mortems.
+        .target(name: "Incidents", dependencies: ["MWRASPCore"], swiftSettings: strictSettings),
         .target(
             name: "Pipeline",
             dependencies: [
-                "MWRASPCore", "Ingestion", "Detection", "Storage",
+                "MWRASPCore", "Ingestion", "Detection", "Incidents", "Storage",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -84,14 +88,14 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "WebServer", "MWRASPCore", "Ingestion", "Security", "Storage", "Detection", "Pipeline",
+                "WebServer", "MWRASPCore", "Ingestion", "Security", "Storage", "Detection", "Incidents", "Pipeline",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings),
         .executableTarget(
             name: "mwrasp",
             dependencies: [
-                "API", "WebServer", "NetIO", "MWRASPCore", "Ingestion", "Security", "Storage", "Detection", "Pipeline",
+                "API", "WebServer", "NetIO", "MWRASPCore", "Ingestion", "Security", "Storage", "Detection", "Incidents", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -111,8 +115,9 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "DetectionTests", dependencies: ["Detection", "Ingestion", "MWRASPCore"], swiftSettings: strictSettings),
+        .testTarget(name: "IncidentsTests", dependencies: ["Incidents", "MWRASPCore"], swiftSettings: strictSettings),
         .testTarget(
-            name: "PipelineTests", dependencies: ["Pipeline", "Detection", "Ingestion", "MWRASPCore", "Storage"],
+            name: "PipelineTests", dependencies: ["Pipeline", "Detection", "Incidents", "Ingestion", "MWRASPCore", "Storage"],
             swiftSettings: strictSettings),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"], swiftSettings: strictSettings),
         .testTarget(name: "NetIOTests", dependencies: ["NetIO", "TestSupport", "COpenSSL", "CZlib"], swiftSettings: strictSettings),

@@ -178,6 +178,7 @@ public final class DetectionPipeline: Sendable {
                     document: DetectionView(detection).encoded()))
             }
         }
+        incidents.finish(into: &batch)
         return batch
     }
 

@@ -1,0 +1,84 @@
+import MWRASPCore
+
+/// Entity value → the findings of live incidents that carry it, so correlating a finding looks
+/// only at incidents sharing at least one entity with it (sharing none scores 0 and could never
+/// join) instead of scanning every open incident.
+///
+/// Bounded memory: an incident leaves the index when it stops being active (resolved, closed)
+/// or when no finding has joined it for `retention` (window + allowed lateness) of arrival
+/// time; after that no new finding can be within its window, except one later than the
+/// lateness allowance, which then opens a new incident.
+struct EntityIndex: Sendable {
+    struct Key: Hashable, Sendable {
+        var kind: EntityKind
+        var value: String
+    }
+
+    struct Posting: Hashable, Sendable {
+        var incidentID: String
+        var findingIndex: Int
+        var eventTime: Int64
+    }
+
+    private var postings: [Key: [Posting]] = [:]
+    private var keysByIncident: [String: Set<Key>] = [:]
+    /// Arrival time of each indexed incident's latest finding.
+    private var lastActivity: [String: Int64] = [:]
+    /// No incident expires before this; saves scanning `lastActivity` on every call.
+    private var earliestExpiry: Int64 = .max
+
+    var incidentCount: Int { keysByIncident.count }
+    var keyCount: Int { postings.count }
+    func contains(_ incidentID: String) -> Bool { keysByIncident[incidentID] != nil }
+
+    mutating func insert(incidentID: String, findingIndex: Int, entities: Entities, eventTime: Int64, arrivedAt: Int64, retention: Int64) {
+        var keys = keysByIncident[incidentID] ?? []
+        for kind in EntityKind.allCases {
+            guard let value = entities.correlationKey(kind) else { continue }
+            let key = Key(kind: kind, value: value)
+            postings[key, default: []].append(Posting(incidentID: incidentID, findingIndex: findingIndex, eventTime: eventTime))
+            keys.insert(key)
+        }
+        keysByIncident[incidentID] = keys
+        let last = max(lastActivity[incidentID] ?? .min, arrivedAt)
+        lastActivity[incidentID] = last
+        earliestExpiry = min(earliestExpiry, Self.expiry(last, retention))
+    }
+
+    /// Findings sharing at least one entity with `entities` whose event time is within
+    /// ±`window` of `eventTime` (inclusive), each once.
+    func candidates(for entities: Entities, eventTime: Int64, window: Int64) -> [Posting] {
+        var seen = Set<Posting>()
+        var result: [Posting] = []
+        for kind in EntityKind.allCases {
+            guard let value = entities.correlationKey(kind), let list = postings[Key(kind: kind, value: value)] else { continue }
+            for posting in list where abs(posting.eventTime - eventTime) <= window && seen.insert(posting).inserted {
+                result.append(posting)
+            }
+        }
+        return result
+    }
+
+    mutating func remove(_ incidentID: String) {
+        guard let keys = keysByIncident.removeValue(forKey: incidentID) else { return }
+        lastActivity[incidentID] = nil
+        for key in keys {
+            postings[key]?.removeAll { $0.incidentID == incidentID }
+            if postings[key]?.isEmpty == true { postings[key] = nil }
+        }
+    }
+
+    /// Drops incidents idle for longer than `retention`; returns their ids.
+    @discardableResult
+    mutating func evict(now: Int64, retention: Int64) -> [String] {
+        guard now > earliestExpiry else { return [] }
+        let expired = lastActivity.filter { Self.expiry($0.value, retention) < now }.map(\.key)
+        for id in expired { remove(id) }
+        earliestExpiry = lastActivity.values.map { Self.expiry($0, retention) }.min() ?? .max
+        return expired
+    }
+
+    private static func expiry(_ last: Int64, _ retention: Int64) -> Int64 {
+        last > .max - retention ? .max : last + retention
+    }
+}

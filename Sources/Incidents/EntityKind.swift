@@ -1,0 +1,50 @@
+import MWRASPCore
+
+/// The four entities correlation compares (seed 6.1: source_ip, destination_ip, user, host),
+/// spelled with their ECS names as the API and the design document do.
+public enum EntityKind: String, Sendable, Codable, CaseIterable, Comparable {
+    case sourceIP = "source.ip"
+    case destinationIP = "destination.ip"
+    case userName = "user.name"
+    case hostName = "host.name"
+
+    public static func < (lhs: EntityKind, rhs: EntityKind) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+extension Entities {
+    /// The value correlation compares, normalized; nil when absent or meaningless.
+    ///
+    /// Why normalize: host and user names are case-insensitive in DNS and in the directories
+    /// SOCs use, IPv6 text is case-insensitive. Why drop some values: placeholders (`-`,
+    /// `unknown`, `n/a`...) and loopback or unspecified addresses appear in unrelated alerts from
+    /// every machine, so two alerts "sharing" them share nothing.
+    public func correlationKey(_ kind: EntityKind) -> String? {
+        let raw: String? = switch kind {
+        case .sourceIP: sourceIP
+        case .destinationIP: destinationIP
+        case .userName: userName
+        case .hostName: hostName
+        }
+        guard let raw else { return nil }
+        let value = raw.trimmingSpaces().lowercased()
+        if value.isEmpty || Self.placeholders.contains(value) { return nil }
+        if kind == .sourceIP || kind == .destinationIP, Self.meaninglessAddresses.contains(value) || value.hasPrefix("127.") {
+            return nil
+        }
+        return value
+    }
+
+    private static let placeholders: Set<String> = ["-", "--", "unknown", "n/a", "na", "none", "null", "nil", "(null)", "undefined", "?"]
+    private static let meaninglessAddresses: Set<String> = ["0.0.0.0", "::", "::1", "255.255.255.255"]
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        return String(scalars[first...last])
+    }
+}

@@ -1,0 +1,95 @@
+import MWRASPCore
+
+extension Incident {
+    /// Opens the incident's record of its first finding: the opening entry, its events, its
+    /// detection, and the response timer for its severity.
+    mutating func open(with finding: IncidentFinding, at now: Int64) -> [TimelineEntry] {
+        var entries = [log(.opened, at: now, "Incident opened: \(title) (\(severity.name))", refs: [finding.detectionID, finding.detectorID])]
+        entries += record(finding, at: now)
+        entries += startTimer(for: severity, at: now)
+        return entries
+    }
+
+    /// Adds a finding correlation matched to this incident.
+    mutating func join(_ finding: IncidentFinding, at now: Int64) -> [TimelineEntry] {
+        let before = severity
+        findings.append(finding)
+        if !detectorIDs.contains(finding.detectorID) { detectorIDs.append(finding.detectorID) }
+        entities.insert(finding.entities)
+        lastFindingAt = max(lastFindingAt, now)
+        updatedAt = now
+        refreshSummary()
+        var entries = record(finding, at: now)
+        if severity > before {
+            entries.append(log(.escalation, at: now, "Severity raised from \(before.name) to \(severity.name) by \(finding.detectorID)",
+                               refs: [finding.detectionID]))
+            entries += startTimer(for: severity, at: now)
+        }
+        return entries
+    }
+
+    /// A finding already here was reported again with a (higher) dedup count.
+    mutating func recordRepeats(of detectionID: String, count: Int, at now: Int64) -> [TimelineEntry] {
+        guard let index = findings.firstIndex(where: { $0.detectionID == detectionID }),
+              count > findings[index].repeatCount else { return [] }
+        let added = count - findings[index].repeatCount
+        findings[index].repeatCount = count
+        updatedAt = now
+        return [log(.repeated, at: now, "\(findings[index].title): \(added) more repeat(s), \(count) in all", refs: [detectionID])]
+    }
+
+    /// The finding's own entries: its events (at event time) and its detection.
+    private mutating func record(_ finding: IncidentFinding, at now: Int64) -> [TimelineEntry] {
+        if !finding.indicators.isEmpty {
+            var known = Set(indicators)
+            for indicator in finding.indicators where known.insert(indicator).inserted { indicators.append(indicator) }
+        }
+        var entries: [TimelineEntry] = []
+        if !finding.eventIDs.isEmpty {
+            entries.append(log(.event, at: finding.eventTime,
+                               "\(finding.eventIDs.count) event(s) behind \(finding.detectorID)\(Self.describe(finding.entities))",
+                               refs: finding.eventIDs.map(\.rawValue)))
+        }
+        var summary = "\(finding.detectorID) \(finding.type.rawValue): \(finding.title) (\(finding.severity.name), confidence \(Self.round(finding.confidence)))"
+        if let score = finding.score {
+            summary += "; correlated with score \(Self.round(score)) on " + finding.sharedEntities.map(\.rawValue).joined(separator: ", ")
+        }
+        if finding.repeatCount > 1 { summary += "; seen \(finding.repeatCount) times" }
+        summary += "; detected \(describeDuration(max(0, finding.detectedAt - finding.eventTime))) after the event"
+        entries.append(log(.detection, at: finding.detectedAt, summary, refs: [finding.detectionID, finding.detectorID]))
+        return entries
+    }
+
+    /// Severity, the primary finding's type, detector and title, and confidence, from the findings.
+    mutating func refreshSummary() {
+        guard var primary = findings.first else { return }
+        for finding in findings.dropFirst() where finding.severity > primary.severity { primary = finding }
+        severity = primary.severity
+        type = primary.type
+        detectorID = primary.detectorID
+        title = primary.title
+        confidence = Self.combinedConfidence(findings)
+    }
+
+    /// Confidence that the incident is real: the noisy-OR across *distinct detectors* of each
+    /// detector's best confidence, `1 − Π(1 − c_d)`.
+    ///
+    /// Why not the plain maximum: a Sigma rule and an IOC match agreeing on one attacker are
+    /// independent corroboration and should raise confidence. Why not the noisy-OR over every
+    /// finding: one noisy rule firing forty times is not forty witnesses, and would push any
+    /// chatty detector to 1.0.
+    static func combinedConfidence(_ findings: [IncidentFinding]) -> Double {
+        var best: [String: Double] = [:]
+        for finding in findings { best[finding.detectorID] = max(best[finding.detectorID] ?? 0, finding.confidence) }
+        let miss = best.values.reduce(1.0) { $0 * (1 - $1) }
+        return min(1, max(0, 1 - miss))
+    }
+
+    static func round(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
+
+    private static func describe(_ entities: Entities) -> String {
+        let parts = [entities.sourceIP.map { "source.ip \($0)" }, entities.destinationIP.map { "destination.ip \($0)" },
+                     entities.userName.map { "user.name \($0)" }, entities.hostName.map { "host.name \($0)" }].compactMap { $0 }
+        return parts.isEmpty ? "" : " (" + parts.joined(separator: ", ") + ")"
+    }
+}

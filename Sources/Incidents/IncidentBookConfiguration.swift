@@ -1,0 +1,23 @@
+/// Correlation settings (seed 6.1 defaults).
+public struct IncidentBookConfiguration: Sendable, Equatable {
+    public var weights: CorrelationWeights
+    /// ±window of event time within which two findings can correlate (seed: 5 min), inclusive.
+    public var window: Int64
+    /// How late (in arrival time) a finding may come and still reach an incident: an incident
+    /// stays in the entity index until `window + allowedLateness` after its last finding
+    /// arrived. Five minutes by default because SIEM scheduled searches (Splunk's, typically
+    /// every 5 min) deliver alerts that late.
+    public var allowedLateness: Int64
+    /// Seeds the id generator, for reproducible tests; nil seeds from the system.
+    public var idSeed: UInt64?
+
+    public init(weights: CorrelationWeights = .default, window: Int64 = 300_000, allowedLateness: Int64 = 300_000, idSeed: UInt64? = nil) {
+        self.weights = weights
+        self.window = window
+        self.allowedLateness = allowedLateness
+        self.idSeed = idSeed
+    }
+
+    /// How long an incident stays in the entity index after its last finding arrived.
+    public var retention: Int64 { window + allowedLateness }
+}

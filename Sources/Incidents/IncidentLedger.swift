@@ -1,0 +1,135 @@
+import MWRASPCore
+
+/// The book's state and logic, single-threaded; `IncidentBook` wraps it in a mutex. Every
+/// incident stays in memory with its timeline (see the report's limits); the entity index and
+/// the deadline scan touch only the live ones.
+struct IncidentLedger: Sendable {
+    let configuration: IncidentBookConfiguration
+    var incidents: [String: Incident] = [:]
+    var timelines: [String: [TimelineEntry]] = [:]
+    /// Ids ascending (ULIDs, monotonic): creation order, for newest-first paging.
+    var orderedIDs: [String] = []
+    /// Detection id → its incident: a re-sent detection updates instead of duplicating.
+    var incidentByDetection: [String: String] = [:]
+    /// Incidents not closed: what `tick` looks at.
+    var unclosed: Set<String> = []
+    var index = EntityIndex()
+    var ids: IncidentIDGenerator
+
+    init(configuration: IncidentBookConfiguration) {
+        self.configuration = configuration
+        ids = IncidentIDGenerator(seed: configuration.idSeed)
+    }
+
+    init(restoring restored: [Incident], timelines restoredTimelines: [String: [TimelineEntry]], configuration: IncidentBookConfiguration) {
+        self.init(configuration: configuration)
+        for var incident in restored {
+            var timeline = (restoredTimelines[incident.id] ?? []).sorted { $0.sequence < $1.sequence }
+            timeline = timeline.filter { $0.incidentID == incident.id }
+            incident.timelineCount = max(incident.timelineCount, timeline.last?.sequence ?? 0)
+            incidents[incident.id] = incident
+            timelines[incident.id] = timeline
+            ids.observe(incident.id)
+            for finding in incident.findings { incidentByDetection[finding.detectionID] = incident.id }
+            if incident.phase != .closed { unclosed.insert(incident.id) }
+            if incident.status.isActive {
+                for (position, finding) in incident.findings.enumerated() {
+                    index.insert(incidentID: incident.id, findingIndex: position, entities: finding.entities,
+                                 eventTime: finding.eventTime, arrivedAt: incident.lastFindingAt, retention: configuration.retention)
+                }
+            }
+        }
+        orderedIDs = incidents.keys.sorted()
+    }
+
+    // MARK: correlation
+
+    mutating func correlate(_ detection: Detection, repeatCount: Int, now: Int64) -> IncidentUpdate {
+        index.evict(now: now, retention: configuration.retention)
+        if let known = incidentByDetection[detection.id], var incident = incidents[known] {
+            let entries = incident.recordRepeats(of: detection.id, count: repeatCount, at: now)
+            return store(incident, entries, kind: .repeated)
+        }
+        let weights = configuration.weights
+        // Best score per candidate incident, against its best-matching finding in the window.
+        var best: [String: (score: CorrelationScore, findingIndex: Int)] = [:]
+        for posting in index.candidates(for: detection.finding.entities, eventTime: detection.eventTime, window: configuration.window) {
+            guard let incident = incidents[posting.incidentID], incident.status.isActive else { continue }
+            let score = CorrelationScore(detection.finding.entities, incident.findings[posting.findingIndex].entities, weights: weights)
+            guard score.joins(weights) else { continue }
+            if let current = best[posting.incidentID], current.score >= score { continue }
+            best[posting.incidentID] = (score, posting.findingIndex)
+        }
+        // The best score wins; ties go to the most recent incident (latest event, then newest id).
+        let winner = best.max { a, b in
+            if a.value.score.remaining != b.value.score.remaining { return a.value.score < b.value.score }
+            let (ia, ib) = (incidents[a.key]!, incidents[b.key]!)
+            return (ia.lastEventAt, ia.id) < (ib.lastEventAt, ib.id)
+        }
+        if let winner, var incident = incidents[winner.key] {
+            let finding = IncidentFinding(detection: detection, repeatCount: repeatCount, score: winner.value.score)
+            let entries = incident.join(finding, at: now)
+            indexFinding(of: &incident, detection: detection, now: now)
+            return store(incident, entries, kind: .joined, score: winner.value.score,
+                         matched: incident.findings[winner.value.findingIndex].detectionID)
+        }
+        let finding = IncidentFinding(detection: detection, repeatCount: repeatCount, score: nil)
+        var incident = Incident(id: ids.next(milliseconds: now), first: finding, openedAt: now)
+        let entries = incident.open(with: finding, at: now)
+        orderedIDs.append(incident.id)
+        unclosed.insert(incident.id)
+        indexFinding(of: &incident, detection: detection, now: now)
+        return store(incident, entries, kind: .created)
+    }
+
+    private mutating func indexFinding(of incident: inout Incident, detection: Detection, now: Int64) {
+        incidentByDetection[detection.id] = incident.id
+        index.insert(incidentID: incident.id, findingIndex: incident.findings.count - 1, entities: detection.finding.entities,
+                     eventTime: detection.eventTime, arrivedAt: now, retention: configuration.retention)
+    }
+
+    // MARK: operations
+
+    mutating func apply(_ patch: IncidentPatch, to id: String, now: Int64) throws(IncidentError) -> IncidentUpdate {
+        guard var incident = incidents[id] else { throw .notFound(id: id) }
+        let entries = try incident.apply(patch, at: now)
+        return store(incident, entries, kind: .patched)
+    }
+
+    mutating func recordMilestone(_ milestone: Milestone, for id: String, at time: Int64, note: String?) throws(IncidentError) -> IncidentUpdate {
+        guard var incident = incidents[id] else { throw .notFound(id: id) }
+        let entries = incident.reach(milestone, at: time, note: note)
+        return store(incident, entries, kind: .milestone)
+    }
+
+    mutating func recordAction(_ summary: String, for id: String, automated: Bool, refs: [String], at time: Int64) throws(IncidentError) -> IncidentUpdate {
+        guard var incident = incidents[id] else { throw .notFound(id: id) }
+        var entries = [incident.log(.action, at: time, (automated ? "Automated action: " : "Action: ") + summary, refs: refs)]
+        incident.updatedAt = max(incident.updatedAt, time)
+        // The first automated action is the milestone the critical objective waits for.
+        if automated { entries += incident.reach(.firstAutomatedAction, at: time, note: nil) }
+        return store(incident, entries, kind: .action)
+    }
+
+    mutating func tick(now: Int64) -> [IncidentUpdate] {
+        index.evict(now: now, retention: configuration.retention)
+        var updates: [IncidentUpdate] = []
+        for id in unclosed.sorted() {
+            guard var incident = incidents[id], let due = incident.nextDeadline, now > due else { continue }
+            var entries = incident.recordPhaseOverruns(now: now)
+            entries += incident.recordTimerBreaches(now: now)
+            if !entries.isEmpty { updates.append(store(incident, entries, kind: .breached)) }
+        }
+        return updates
+    }
+
+    /// Writes the new state back, keeps the index and the unclosed set in step with the status.
+    private mutating func store(_ incident: Incident, _ entries: [TimelineEntry], kind: IncidentUpdate.Kind,
+                                score: CorrelationScore? = nil, matched: String? = nil) -> IncidentUpdate {
+        incidents[incident.id] = incident
+        timelines[incident.id, default: []].append(contentsOf: entries)
+        if !incident.status.isActive { index.remove(incident.id) }
+        if incident.phase == .closed { unclosed.remove(incident.id) }
+        return IncidentUpdate(kind: kind, incident: incident, entries: entries, score: score, matchedDetectionID: matched)
+    }
+}

@@ -1,0 +1,192 @@
+import MWRASPCore
+import Testing
+@testable import Incidents
+
+@Suite struct CorrelationTests {
+    @Test func sameEntities_fourMinutesApart_join() {
+        let book = book()
+        let first = book.correlate(detection("det_1", source: "10.20.30.40", host: "web-03", at: t0), now: t0)
+        let other = book.correlate(detection("det_2", source: "10.20.30.40", host: "web-03", at: t0 + 4 * minute), now: t0 + 4 * minute)
+        #expect(first.kind == .created)
+        #expect(other.kind == .joined)
+        #expect(other.incident.id == first.incident.id)
+        #expect(other.incident.detectionIDs == ["det_1", "det_2"])
+        #expect(other.matchedDetectionID == "det_1")
+        #expect(other.score?.shared == [.sourceIP, .hostName])
+    }
+
+    @Test func sameEntities_sixMinutesApart_doNotJoin() {
+        let book = book()
+        let first = book.correlate(detection("det_1", source: "10.20.30.40", host: "web-03", at: t0), now: t0)
+        let other = book.correlate(detection("det_2", source: "10.20.30.40", host: "web-03", at: t0 + 6 * minute), now: t0 + 6 * minute)
+        #expect(other.kind == .created)
+        #expect(other.incident.id != first.incident.id)
+    }
+
+    @Test func windowIsInclusiveAndSymmetric() {
+        let book = book()
+        let first = book.correlate(detection("det_1", source: "10.20.30.40", at: t0), now: t0)
+        // Exactly 5 min later in event time, and one arriving late with an earlier event time.
+        let edge = book.correlate(detection("det_2", source: "10.20.30.40", at: t0 + 5 * minute), now: t0 + 5 * minute)
+        let earlier = book.correlate(detection("det_3", source: "10.20.30.40", at: t0 - 4 * minute), now: t0 + 6 * minute)
+        #expect(edge.incident.id == first.incident.id)
+        #expect(earlier.incident.id == first.incident.id)
+    }
+
+    @Test func differentEntities_neverJoin() {
+        let book = book()
+        let first = book.correlate(detection(source: "10.0.0.1", destination: "198.51.100.1", user: "alice", host: "a", at: t0), now: t0)
+        let other = book.correlate(detection(source: "10.0.0.2", destination: "198.51.100.2", user: "bob", host: "b", at: t0 + second),
+                                    now: t0 + second)
+        #expect(other.kind == .created)
+        #expect(other.incident.id != first.incident.id)
+    }
+
+    @Test func allFourShared_join_andNoneShared_neverDo() {
+        let weights = CorrelationWeights.default
+        let a = Entities(sourceIP: allFour.source, destinationIP: allFour.destination, userName: allFour.user, hostName: allFour.host)
+        #expect(CorrelationScore(a, a, weights: weights).value == 1)
+        #expect(CorrelationScore(a, a, weights: weights).joins(weights))
+        // Even with weights that could not reach the bar on their own.
+        let feeble = CorrelationWeights(sourceIP: 0.1, destinationIP: 0.1, userName: 0.1, hostName: 0.1)
+        #expect(CorrelationScore(a, a, weights: feeble).joins(feeble))
+        let none = CorrelationScore(a, Entities(), weights: weights)
+        #expect(none.value == 0)
+        #expect(!none.joins(weights))
+        #expect(!none.joins(CorrelationWeights(threshold: 0)))
+
+        let book = book()
+        let first = book.correlate(detection(source: allFour.source, destination: allFour.destination, user: allFour.user, host: allFour.host), now: t0)
+        let same = book.correlate(detection(source: allFour.source, destination: allFour.destination, user: allFour.user, host: allFour.host,
+                                            at: t0 + minute), now: t0 + minute)
+        let nothing = book.correlate(detection(at: t0 + minute), now: t0 + minute)
+        #expect(same.incident.id == first.incident.id)
+        #expect(nothing.kind == .created)
+    }
+
+    @Test func defaultWeights_sourceAloneJoins_otherSinglesDoNot_anyPairDoes() {
+        let w = CorrelationWeights.default
+        #expect(CorrelationScore(shared: [.sourceIP], weights: w).joins(w))
+        for kind in [EntityKind.destinationIP, .userName, .hostName] {
+            #expect(!CorrelationScore(shared: [kind], weights: w).joins(w), "\(kind) alone")
+        }
+        let others: [EntityKind] = [.destinationIP, .userName, .hostName]
+        for a in others { for b in others where a < b {
+            #expect(CorrelationScore(shared: [a, b], weights: w).joins(w), "\(a)+\(b)")
+        } }
+        // host + user: 1 − 0.5 × 0.45 = 0.775.
+        #expect(abs(CorrelationScore(shared: [.hostName, .userName], weights: w).value - 0.775) < 1e-9)
+    }
+
+    @Test func scoreExactlyAtThreshold_doesNotJoin_justAbove_does() {
+        // host 0.4 and user 0.5 give 1 − 0.6 × 0.5 = 0.7 exactly: not above 0.7.
+        let atBar = CorrelationWeights(sourceIP: 0.75, destinationIP: 0.45, userName: 0.5, hostName: 0.4)
+        let score = CorrelationScore(shared: [.hostName, .userName], weights: atBar)
+        #expect(!score.joins(atBar))
+        let above = CorrelationWeights(sourceIP: 0.75, destinationIP: 0.45, userName: 0.501, hostName: 0.4)
+        #expect(CorrelationScore(shared: [.hostName, .userName], weights: above).joins(above))
+        // A single weight of exactly 0.7.
+        let single = CorrelationWeights(sourceIP: 0.7)
+        #expect(!CorrelationScore(shared: [.sourceIP], weights: single).joins(single))
+
+        let book = book(IncidentBookConfiguration(weights: atBar, idSeed: 1))
+        let first = book.correlate(detection(user: "alice", host: "ws-7"), now: t0)
+        let other = book.correlate(detection(user: "alice", host: "ws-7", at: t0 + second), now: t0 + second)
+        #expect(other.incident.id != first.incident.id)
+    }
+
+    @Test func placeholdersAndLoopback_areNotShared() {
+        let w = CorrelationWeights.default
+        let a = Entities(sourceIP: "127.0.0.1", destinationIP: "::1", userName: "-", hostName: "unknown")
+        #expect(CorrelationScore(a, a, weights: w).shared.isEmpty)
+        // Case and surrounding spaces do not matter for names.
+        let b = Entities(userName: "Alice", hostName: "WEB-03 ")
+        let c = Entities(userName: "alice", hostName: "web-03")
+        #expect(CorrelationScore(b, c, weights: w).shared == [.userName, .hostName])
+    }
+
+    @Test func bestScoreWins() {
+        let book = book()
+        // Incident A shares only user+host with the probe, incident B shares the source IP too.
+        let a = book.correlate(detection("det_a", source: "10.0.0.1", user: "alice", host: "ws-1", at: t0), now: t0)
+        let b = book.correlate(detection("det_b", source: "10.9.9.9", user: "bob", at: t0 + second), now: t0 + second)
+        let probe = book.correlate(detection("det_p", source: "10.9.9.9", user: "alice", host: "ws-1", at: t0 + 2 * second), now: t0 + 2 * second)
+        #expect(a.incident.id != b.incident.id)
+        // user+host = 0.775; source+user... B shares source only (bob ≠ alice): 0.75. A wins.
+        #expect(probe.incident.id == a.incident.id)
+
+        // Tie: two incidents each sharing just the source IP with the probe; the most recent wins.
+        let tie = IncidentBook(configuration: IncidentBookConfiguration(idSeed: 5))
+        let older = tie.correlate(detection("det_1", source: "10.1.1.1", host: "h1", at: t0), now: t0)
+        let newer = tie.correlate(detection("det_2", source: "10.2.2.2", host: "h2", at: t0 + minute), now: t0 + minute)
+        let both = tie.correlate(detection("det_3", source: "10.1.1.1", destination: "10.2.2.2", at: t0 + 2 * minute), now: t0 + 2 * minute)
+        #expect(older.incident.id != newer.incident.id)
+        #expect(both.incident.id == older.incident.id, "only the first shares source.ip; destination alone does not join")
+        let tied = tie.correlate(detection("det_4", source: "10.1.1.1", host: "h2", at: t0 + 2 * minute), now: t0 + 2 * minute)
+        // Shares source.ip with the older incident (0.75) and only host with the newer (0.5): older.
+        #expect(tied.incident.id == older.incident.id)
+    }
+
+    @Test func equalScores_mostRecentIncidentWins() {
+        // Probe shares user+host with x and destination+user with y: both 1 − 0.45 × 0.5 = 0.775.
+        let equal = IncidentBook(configuration: IncidentBookConfiguration(
+            weights: CorrelationWeights(sourceIP: 0.75, destinationIP: 0.5, userName: 0.55, hostName: 0.5), idSeed: 3))
+        let x = equal.correlate(detection("det_x", user: "alice", host: "ws-1", at: t0), now: t0)
+        let y = equal.correlate(detection("det_y", destination: "198.51.100.7", user: "alice", at: t0 + minute), now: t0 + minute)
+        let probe = equal.correlate(detection("det_z", destination: "198.51.100.7", user: "alice", host: "ws-1", at: t0 + 2 * minute),
+                                    now: t0 + 2 * minute)
+        #expect(x.incident.id != y.incident.id)
+        #expect(probe.incident.id == y.incident.id)
+    }
+
+    @Test func findingsAndRepeats_areCounted() {
+        let book = book()
+        let first = book.correlate(detection("det_1", source: "10.0.0.1"), repeatCount: 3, now: t0)
+        let joined = book.correlate(detection("det_2", source: "10.0.0.1", at: t0 + second), repeatCount: 2, now: t0 + second)
+        #expect(joined.incident.findingCount == 2)
+        #expect(joined.incident.occurrenceCount == 5)
+        // The deduplicator counted det_1 again: the count carries over, no new finding.
+        let again = book.correlate(detection("det_1", source: "10.0.0.1"), repeatCount: 7, now: t0 + 2 * second)
+        #expect(again.kind == .repeated)
+        #expect(again.incident.id == first.incident.id)
+        #expect(again.incident.findingCount == 2)
+        #expect(again.incident.occurrenceCount == 9)
+        #expect(again.entries.map(\.kind) == [.repeated])
+        // A retry with the same count changes nothing.
+        let retry = book.correlate(detection("det_1", source: "10.0.0.1"), repeatCount: 7, now: t0 + 3 * second)
+        #expect(retry.entries.isEmpty)
+    }
+
+    @Test func severityConfidenceTypeAndEntities_followTheFindings() {
+        let book = book()
+        _ = book.correlate(detection(source: "10.0.0.1", user: "alice", severity: .medium, detector: "SIGMA-1", confidence: 0.6), now: t0)
+        let update = book.correlate(detection(source: "10.0.0.1", host: "kms-01", at: t0 + second, severity: .critical,
+                                              detector: "QTD-001", type: .catalog, confidence: 0.5), now: t0 + second)
+        let incident = update.incident
+        #expect(incident.severity == .critical)
+        #expect(incident.type == .catalog)
+        #expect(incident.detectorID == "QTD-001")
+        #expect(incident.detectorIDs == ["SIGMA-1", "QTD-001"])
+        #expect(abs(incident.confidence - 0.8) < 1e-9)  // 1 − 0.4 × 0.5
+        #expect(incident.entities.sourceIPs == ["10.0.0.1"])
+        #expect(incident.entities.users == ["alice"])
+        #expect(incident.entities.hosts == ["kms-01"])
+        #expect(update.entries.contains { $0.kind == .escalation })
+        // The same detector repeating does not inflate confidence.
+        let more = book.correlate(detection(source: "10.0.0.1", at: t0 + 2 * second, detector: "QTD-001", type: .catalog, confidence: 0.5),
+                                  now: t0 + 2 * second)
+        #expect(abs(more.incident.confidence - 0.8) < 1e-9)
+    }
+
+    @Test func resolvedIncidents_takeNoNewFindings() throws {
+        let book = book()
+        let first = book.correlate(detection(source: "10.0.0.1"), now: t0)
+        _ = try book.apply(IncidentPatch(phase: .lessonsLearned), to: first.incident.id, now: t0 + second)
+        let next = book.correlate(detection(source: "10.0.0.1", at: t0 + 2 * second), now: t0 + 2 * second)
+        #expect(next.kind == .created)
+        // Contained incidents still do.
+        _ = try book.apply(IncidentPatch(phase: .eradication), to: next.incident.id, now: t0 + 3 * second)
+        let third = book.correlate(detection(source: "10.0.0.1", at: t0 + 4 * second), now: t0 + 4 * second)
+        #expect(third.incident.id == next.incident.id)
+    }
+}

@@ -1,0 +1,61 @@
+import Detection
+import Foundation
+import Incidents
+import Logging
+import MWRASPCore
+import Testing
+@testable import Pipeline
+@testable import Storage
+
+@Suite struct IncidentServiceTests {
+    static let t0: Int64 = 1_790_000_000_000
+
+    static func alert(_ n: Int, at time: Int64, host: String, sourceIP: String) -> Event {
+        Event(id: EventID(milliseconds: time), timestamp: time, receivedAt: time, source: .generic, kind: .alert,
+              dataset: "suricata.alert", severity: .high, title: "alert \(n)", sourceIP: sourceIP, destinationIP: "203.0.113.\(host.count)",
+              userName: "svc-\(host)", hostName: host, externalID: "ext-\(n)", document: Array(#"{"n":\#(n)}"#.utf8), original: [])
+    }
+
+    final class NoEngine: FindingEngine {
+        func findings(for input: DetectionInput) -> [Finding] { [] }
+    }
+
+    @Test func alertsSharingEntitiesJoinOneIncidentThatSurvivesARestart() async throws {
+        let path = NSTemporaryDirectory() + "incidents-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = try SQLiteStore(configuration: StoreConfiguration(dataDirectory: path))
+        let service = IncidentService(book: IncidentBook())
+        let pipeline = DetectionPipeline(store: store, engine: NoEngine(), incidents: service, now: { Self.t0 + 600_000 },
+                                         logger: Logger(label: "test"))
+        _ = try await store.append(
+            [Self.alert(1, at: Self.t0, host: "web-1", sourceIP: "10.0.0.5"),
+             Self.alert(2, at: Self.t0 + 240_000, host: "web-1", sourceIP: "10.0.0.5"),
+             Self.alert(3, at: Self.t0 + 60_000, host: "db-9", sourceIP: "10.9.9.9")],
+            fingerprints: [nil, nil, nil], idempotencyKey: nil, answer: nil)
+        try await pipeline.drain()
+
+        let incidents = try await store.incidents(RecordQuery()).items
+            .map { try JSONDecoder().decode(Incident.self, from: Data($0)) }
+        #expect(incidents.count == 2)
+        let joined = try #require(incidents.first { $0.findingCount == 2 })
+        #expect(joined.entities.hosts == ["web-1"])
+        let detections = try await store.detections(RecordQuery()).items
+            .map { try JSONDecoder().decode(DetectionView.self, from: Data($0)) }
+        #expect(detections.filter { $0.incident_id == joined.id }.count == 2)
+        #expect(try await store.timeline(incidentID: joined.id).count >= 2)
+
+        // After a restart, a third alert from the same source joins the same incident.
+        let restored = try await IncidentService.restore(from: store, now: Self.t0 + 600_000)
+        #expect(restored.book.incident(id: joined.id) != nil)
+        let second = DetectionPipeline(store: store, engine: NoEngine(), incidents: restored, now: { Self.t0 + 600_000 },
+                                       logger: Logger(label: "test"))
+        try await second.start()
+        _ = try await store.append([Self.alert(4, at: Self.t0 + 300_000, host: "web-1", sourceIP: "10.0.0.5")],
+                                   fingerprints: [nil], idempotencyKey: nil, answer: nil)
+        try await second.drain()
+        await second.stop()
+        let after = try JSONDecoder().decode(Incident.self, from: Data(try #require(await store.incident(id: joined.id))))
+        #expect(after.findingCount == 3)
+        await store.close()
+    }
+}
