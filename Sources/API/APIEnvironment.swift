@@ -1,6 +1,7 @@
 import Glibc
 import Ingestion
 import MWRASPCore
+import Pipeline
 import Security
 import Storage
 
@@ -53,8 +54,12 @@ public struct APIEnvironment: Sendable {
     public var rateLimiter: RateLimiter?
     public var ingest: IngestSettings
     public var clock: APIClock
+    /// Detectors, incidents, canaries; nil on a server started without detection (some tests).
+    public var detection: DetectionRuntime?
 
-    public init(store: any Store, tokens: TokenRegistry, rateLimiter: RateLimiter?, ingest: IngestSettings, clock: APIClock = .system) {
+    public init(store: any Store, tokens: TokenRegistry, rateLimiter: RateLimiter?, ingest: IngestSettings, clock: APIClock = .system,
+                detection: DetectionRuntime? = nil) {
+        self.detection = detection
         self.store = store
         self.tokens = tokens
         self.rateLimiter = rateLimiter

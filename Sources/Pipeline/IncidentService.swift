@@ -72,13 +72,15 @@ public final class IncidentService: IncidentCorrelator {
             defer { touched = Touched() }
             return touched
         }
-        batch.incidents += touched.incidents.values.map(Self.row)
+        // The book's current snapshot, not the one captured at correlation: a PATCH in between
+        // must not be overwritten by an older copy.
+        batch.incidents += touched.incidents.values.map { Self.row(book.incident(id: $0.id) ?? $0) }
         batch.timeline += touched.entries.map(Self.row)
     }
 
     /// A change made outside the pipeline (PATCH, milestones): its rows, for the caller to save.
     public func rows(for update: IncidentUpdate) -> (IncidentRow, [TimelineRow]) {
-        (Self.row(update.incident), update.entries.map(Self.row))
+        (Self.row(book.incident(id: update.incident.id) ?? update.incident), update.entries.map(Self.row))
     }
 
     private func record(_ update: IncidentUpdate) {

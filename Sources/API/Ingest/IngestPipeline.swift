@@ -26,6 +26,7 @@ struct IngestPipeline: Sendable {
         }
         switch outcome {
         case .stored:
+            environment.detection?.pipeline.wake()
             return Self.response(for: answer, replayed: false)
         case .replayed(let first):
             return Self.response(for: first, replayed: true)
