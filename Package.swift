@@ -126,7 +126,10 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "APITests",
-            dependencies: ["API", "WebServer", "HTTPCore", "MWRASPCore", "Ingestion", "Security", "Storage", "TestSupport"],
+            dependencies: [
+                "API", "WebServer", "HTTPCore", "MWRASPCore", "Ingestion", "Security", "Storage", "TestSupport",
+                "Detection", "Incidents", "Pipeline",
+            ],
             swiftSettings: strictSettings),
         .testTarget(
             name: "EndToEndTests",

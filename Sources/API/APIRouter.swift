@@ -19,6 +19,8 @@ public enum APIRouter {
         IncidentRoutes(environment: environment).register(into: &routes)
         CatalogRoutes(environment: environment).register(into: &routes)
         CanaryRoutes(environment: environment).register(into: &routes)
+        RuleRoutes(environment: environment).register(into: &routes)
+        IOCRoutes(environment: environment).register(into: &routes)
         TokenRoutes(service: TokenService(store: environment.store, registry: environment.tokens, clock: environment.clock))
             .register(into: &routes)
         return Built(router: try routes.router.build(), middleware: [AuthMiddleware(access: routes.access, environment: environment)])

@@ -16,11 +16,15 @@ public final class DetectionRuntime: Sendable {
     public let canaries: CanaryRegistry
     public let incidents: IncidentService
     public let suite: DetectorSuite
+    public let rules: RuleLibrary
+    public let iocs: IOCLibrary
     public let pipeline: DetectionPipeline
     public let now: @Sendable () -> Int64
 
     init(store: any DetectionStore, catalog: Catalog, canaries: CanaryRegistry, incidents: IncidentService,
-         suite: DetectorSuite, pipeline: DetectionPipeline, now: @escaping @Sendable () -> Int64) {
+         suite: DetectorSuite, rules: RuleLibrary, iocs: IOCLibrary, pipeline: DetectionPipeline, now: @escaping @Sendable () -> Int64) {
+        self.rules = rules
+        self.iocs = iocs
         self.store = store
         self.catalog = catalog
         self.canaries = canaries
@@ -40,15 +44,25 @@ public final class DetectionRuntime: Sendable {
         }
         let canaries = CanaryRegistry(configuration: settings.canaries, records: canaryRecords)
         let detectors = try CatalogDetectors.make(catalog: catalog, configuration: settings.catalogOverrides, canaries: canaries)
-        let suite = DetectorSuite(catalog: detectors)
+        let iocLists = try await IOCLibrary.load(from: store)
+        let suite = DetectorSuite(
+            rules: DetectorSuite.CompiledRules(sigma: SigmaRuleSet(), correlationRules: []),
+            iocs: IOCMatcher(lists: iocLists), baselines: settings.baselines, catalog: detectors)
+        let rules = RuleLibrary(store: store) { suite.replaceRules($0) }
+        suite.replaceRules(try await rules.load(directory: settings.rulesDirectory))
+        let iocs = IOCLibrary(store: store, lists: iocLists) { suite.replaceIOCs($0) }
         let incidents = try await IncidentService.restore(from: store, now: now())
         let pipeline = DetectionPipeline(store: store, engine: suite, incidents: incidents, now: now, logger: logger)
+        logger.info("\(rules.report.summaryLine)")
         logger.info("detection ready", metadata: [
+            "sigma_rules": "\(suite.currentRules.sigma.rules.count)",
+            "correlation_rules": "\(suite.currentRules.correlationRules.count)",
+            "ioc_lists": "\(iocLists.count)",
             "catalog": "\(catalog.definitions.map(\.id).joined(separator: ","))",
             "canaries": "\(canaries.count)",
         ])
         return DetectionRuntime(store: store, catalog: catalog, canaries: canaries, incidents: incidents,
-                                suite: suite, pipeline: pipeline, now: now)
+                                suite: suite, rules: rules, iocs: iocs, pipeline: pipeline, now: now)
     }
 
     public func start() async throws {

@@ -4,6 +4,7 @@ import Foundation
 import Ingestion
 import Logging
 import NetIO
+import Pipeline
 import Security
 import Storage
 import WebServer
@@ -34,6 +35,8 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .long, help: "Request body limit in bytes (limits.max_body_bytes, MWRASP_MAX_BODY_BYTES). Default 10485760.") var maxBodyBytes: Int?
     @Option(name: .long, help: "Header section limit in bytes (limits.max_header_bytes, MWRASP_MAX_HEADER_BYTES). Default 16384.") var maxHeaderBytes: Int?
     @Option(name: .long, help: "Header field count limit (limits.max_header_count, MWRASP_MAX_HEADER_COUNT). Default 100.") var maxHeaderCount: Int?
+    @Option(name: .long, help: "Sigma rules directory, read recursively (rules_dir, MWRASP_RULES_DIR).") var rulesDir: String?
+    @Option(name: .long, help: "Extra catalog definitions (catalog_dir, MWRASP_CATALOG_DIR).") var catalogDir: String?
     @Option(name: .long, help: "Seconds graceful shutdown waits for in-flight requests (shutdown_grace_seconds, MWRASP_SHUTDOWN_GRACE). Default 30.") var shutdownGrace: Double?
 
     func run() throws {
@@ -42,7 +45,12 @@ struct ServeCommand: ParsableCommand {
         let metrics = MetricsBootstrap.bootstrap()
 
         let store = try openStore(settings, logger: logger)
-        let environment = try makeEnvironment(settings, store: store)
+        var environment = try makeEnvironment(settings, store: store)
+        let detection = try blocking {
+            try await DetectionRuntime.open(store: store, settings: settings.detection, now: APIClock.system.nowMilliseconds, logger: logger)
+        }
+        print(detection.rules.report.summaryLine)
+        environment.detection = detection
         let tokens = TokenService(store: store, registry: environment.tokens)
         if let printed = try blocking({ try await tokens.bootstrap(adminToken: ProcessInfo.processInfo.environment["MWRASP_ADMIN_TOKEN"]) }) {
             print("First start: admin token (shown once, store it now): \(printed.plaintext)")
@@ -55,12 +63,18 @@ struct ServeCommand: ParsableCommand {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(5))
                 do { try await tokens.refresh() } catch { logger.warning("token refresh failed", metadata: ["error": "\(error)"]) }
+                // Canary hit counts seen in events are counted in memory; write them back.
+                do { try await detection.saveCanaries() } catch { logger.warning("saving canaries failed", metadata: ["error": "\(error)"]) }
                 ProcessMemory.returnFreedMemory()
             }
         }
 
+        try blocking { try await detection.start() }
         let operational = OperationalRoutes(
-            readinessChecks: { [ReadinessResult(name: "store", ready: await store.isHealthy())] },
+            readinessChecks: {
+                [ReadinessResult(name: "store", ready: await store.isHealthy()),
+                 ReadinessResult(name: "catalog", ready: !detection.catalog.definitions.isEmpty)]
+            },
             renderMetrics: { metrics.emitToBuffer() })
         let responder = try APIRouter.responder(
             operational: operational, environment: environment,
@@ -86,6 +100,7 @@ struct ServeCommand: ParsableCommand {
         logger.notice("shutting down", metadata: ["open_connections": "\(server.openConnectionCount)"])
         server.shutdown()
         refresher.cancel()
+        blocking { await detection.stop() }
         blocking { await store.close() }
         logger.notice("stopped")
     }

@@ -3,6 +3,7 @@ import Foundation
 import HTTPCore
 import Logging
 import NetIO
+import Pipeline
 import WebServer
 import Yams
 
@@ -12,6 +13,7 @@ struct ServeSettings {
     var server: HTTPServer.Configuration
     var dataDirectory: String
     var ingest: IngestOptions
+    var detection: DetectionSettings
     var logLevel: Logger.Level
     var logFormat: LoggingBootstrap.Format
 
@@ -76,8 +78,11 @@ struct ServeSettings {
         }
         let dataDirectory = source.string(flags.dataDir, env: "MWRASP_DATA_DIR", key: "data_dir") ?? "./data"
         let ingest = try IngestOptions.resolve(&source)
+        let detection = try DetectionOptions.resolve(
+            &source, rulesDirFlag: flags.rulesDir, catalogDirFlag: flags.catalogDir, listen: listenText)
         try source.rejectUnknownFileKeys()
-        return ServeSettings(server: server, dataDirectory: dataDirectory, ingest: ingest, logLevel: level, logFormat: format)
+        return ServeSettings(server: server, dataDirectory: dataDirectory, ingest: ingest, detection: detection,
+                             logLevel: level, logFormat: format)
     }
 
     private static func address(_ text: String, setting: String) throws -> SocketAddress {
@@ -103,7 +108,7 @@ struct SettingSource {
     mutating func string(_ flag: String?, env: String, key: String) -> String? {
         usedKeys.insert(key)
         if let flag { return flag }
-        if let value = environment[env], !value.isEmpty { return value }
+        if !env.isEmpty, let value = environment[env], !value.isEmpty { return value }
         return file.values[key]
     }
 

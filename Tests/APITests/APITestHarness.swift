@@ -4,6 +4,7 @@ import HTTPCore
 import Ingestion
 import Logging
 import MWRASPCore
+import Pipeline
 import Security
 import Storage
 import TestSupport
@@ -21,16 +22,22 @@ final class APITestHarness: Sendable {
     let ticketingToken: String
 
     init(signingSecret: String? = nil, requireSignature: Bool = false, ratePerSecond: Double? = nil,
-         clock: APIClock = .system) async throws {
+         clock: APIClock = .system, detection: DetectionSettings? = nil) async throws {
         let directory = try TemporaryDirectories.make(prefix: "mwrasp-api")
         store = try SQLiteStore(configuration: StoreConfiguration(dataDirectory: directory))
         let limiter = ratePerSecond.map { RateLimiter(ratePerSecond: $0, burst: Int($0)) }
-        environment = APIEnvironment(
+        var environment = APIEnvironment(
             store: store, tokens: TokenRegistry(), rateLimiter: limiter,
             ingest: IngestSettings(fingerprinter: try Ingestion.Fingerprinter(),
                                    signature: signingSecret.map { WebhookSignature(secrets: [Array($0.utf8)]) },
                                    requireSignature: requireSignature),
             clock: clock)
+        if let detection {
+            // Not started: tests run the pipeline with `drain()`, which steps it in place.
+            environment.detection = try await DetectionRuntime.open(
+                store: store, settings: detection, now: clock.nowMilliseconds, logger: Logger(label: "test"))
+        }
+        self.environment = environment
         let tokens = TokenService(store: store, registry: environment.tokens, clock: clock)
         adminToken = try await tokens.create(name: "admin", role: .admin).secret.plaintext
         ingestToken = try await tokens.create(name: "siem", role: .ingest).secret.plaintext

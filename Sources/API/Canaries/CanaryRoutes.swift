@@ -16,7 +16,48 @@ struct CanaryRoutes {
     }
 
     struct CanaryList: Encodable {
-        var items: [CanaryToken]
+        var items: [CanaryView]
+    }
+
+    /// A canary as the API shows it: times in RFC 3339 (the stored record keeps milliseconds).
+    struct CanaryView: Encodable {
+        var id: String
+        var kind: String
+        var label: String
+        var token: String
+        var value: String
+        var secret: String?
+        var created_at: String
+        var hit_count: Int
+        var recent_hits: [HitView]
+
+        init(_ token: CanaryToken) {
+            id = token.id
+            kind = token.kind.rawValue
+            label = token.label
+            self.token = token.token
+            value = token.value
+            secret = token.secret
+            created_at = APITimestamps.iso8601(milliseconds: token.createdAt)
+            hit_count = token.hitCount
+            recent_hits = token.recentHits.map(HitView.init)
+        }
+    }
+
+    struct HitView: Encodable {
+        var channel: String
+        var at: String
+        var remote_address: String?
+        var user_agent: String?
+        var event_id: String?
+
+        init(_ hit: CanaryHit) {
+            channel = hit.channel
+            at = APITimestamps.iso8601(milliseconds: hit.at)
+            remote_address = hit.remoteAddress
+            user_agent = hit.userAgent
+            event_id = hit.eventID
+        }
     }
 
     /// What every `/c/{token}` request gets, live token or not, so that probing the URL space
@@ -54,14 +95,14 @@ struct CanaryRoutes {
                 _ = runtime.canaries.revoke(id: token.id)
                 throw Problem.serviceUnavailable("The canary could not be stored: \(error).", retryAfterSeconds: 5)
             }
-            return try JSONResponse.make(token, status: .created, context: context)
+            return try JSONResponse.make(CanaryView(token), status: .created, context: context)
         }
         routes.add(.get, "/v1/canaries", access: .roles([.responder])) { request, context in
             if let unknown = request.queryItems.first(where: { $0.name != "pretty" }) {
                 throw Problem.badRequest("Unknown query parameter \(unknown.name).")
             }
             let runtime = try environment.detectionRuntime()
-            return try JSONResponse.make(CanaryList(items: runtime.canaries.records()), context: context)
+            return try JSONResponse.make(CanaryList(items: runtime.canaries.records().map(CanaryView.init)), context: context)
         }
         routes.add(.get, "/c/{token}", access: .open) { request, context in
             let runtime = try environment.detectionRuntime()

@@ -1,0 +1,166 @@
+import MWRASPCore
+
+/// Evaluates linked rules against one event. Each field is resolved at most once per event
+/// (a small cache: only the few candidate rules ask for fields), and the keyword value list
+/// is built only if a keyword rule is evaluated.
+final class SigmaEvaluator {
+    let view: SigmaEventView
+    let plans: [SigmaFieldPlan]
+    private var cachedSlots: [Int32] = []
+    private var cachedValues: [SigmaResolved] = []
+    private var keywordValues: [SigmaValueText]?
+
+    init(view: SigmaEventView, plans: [SigmaFieldPlan]) {
+        self.view = view
+        self.plans = plans
+    }
+
+    func resolve(_ slot: Int32) -> SigmaResolved {
+        if let i = cachedSlots.firstIndex(of: slot) { return cachedValues[i] }
+        let value = view.resolve(plans[Int(slot)])
+        cachedSlots.append(slot)
+        cachedValues.append(value)
+        return value
+    }
+
+    private func values(_ item: SigmaFieldItem) -> SigmaResolved {
+        if item.field == nil {
+            if keywordValues == nil { keywordValues = view.allValues() }
+            return .values(keywordValues!)
+        }
+        return resolve(item.slot)
+    }
+
+    func matches(_ d: SigmaDetection) -> Bool { evaluate(d.condition, d) }
+
+    func evaluate(_ c: SigmaCondition, _ d: SigmaDetection) -> Bool {
+        switch c {
+        case .selection(let i): return matches(d.selections[i])
+        case .not(let inner): return !evaluate(inner, d)
+        case .and(let terms): return terms.allSatisfy { evaluate($0, d) }
+        case .or(let terms): return terms.contains { evaluate($0, d) }
+        }
+    }
+
+    func matches(_ s: SigmaSelection) -> Bool {
+        switch s {
+        case .all(let items): return items.allSatisfy(matches)
+        case .any(let alternatives): return alternatives.contains { matches($0) }
+        }
+    }
+
+    /// The hot path: no strings built.
+    func matches(_ item: SigmaFieldItem) -> Bool {
+        let resolved = values(item)
+        if let text = item.text {
+            guard case .values(let values) = resolved else { return false }
+            return item.matchAll ? text.matchesAll(values) : text.matchesAny(values)
+        }
+        if item.matchAll { return item.patterns.allSatisfy { matches($0, resolved) } }
+        return item.patterns.contains { matches($0, resolved) }
+    }
+
+    private func matches(_ p: SigmaPattern, _ resolved: SigmaResolved) -> Bool {
+        switch p {
+        case .null:
+            if case .values = resolved { return false }
+            return true
+        case .exists(let wanted):
+            if case .absent = resolved { return !wanted }
+            return wanted
+        case .never:
+            return false
+        case .anyOf(let ps):
+            return ps.contains { matches($0, resolved) }
+        default:
+            guard case .values(let values) = resolved else { return false }
+            return values.contains { matchesValue(p, $0) }
+        }
+    }
+
+    /// nil when the item does not match; otherwise the event value that matched (empty for
+    /// absence tests), for indicators.
+    func matchedValue(_ item: SigmaFieldItem) -> String? {
+        let resolved = values(item)
+        if item.matchAll {
+            var first: String?
+            for p in item.patterns {
+                guard let v = match(p, resolved) else { return nil }
+                if first == nil { first = v }
+            }
+            return first ?? ""
+        }
+        for p in item.patterns {
+            if let v = match(p, resolved) { return v }
+        }
+        return nil
+    }
+
+    private func match(_ p: SigmaPattern, _ resolved: SigmaResolved) -> String? {
+        switch p {
+        case .null:
+            switch resolved {
+            case .absent, .null: return ""
+            case .values: return nil
+            }
+        case .exists(let wanted):
+            let present: Bool
+            if case .absent = resolved { present = false } else { present = true }
+            return present == wanted ? "" : nil
+        case .never:
+            return nil
+        case .anyOf(let ps):
+            for q in ps { if let v = match(q, resolved) { return v } }
+            return nil
+        default:
+            guard case .values(let values) = resolved else { return nil }
+            for value in values where matchesValue(p, value) {
+                return String(decoding: value.bytes, as: UTF8.self)
+            }
+            return nil
+        }
+    }
+
+    private func matchesValue(_ p: SigmaPattern, _ value: SigmaValueText) -> Bool {
+        switch p {
+        case .text(let t): return t.matches(value)
+        case .regex(let r): return r.matches(value)
+        case .cidr(let c): return c.contains(value)
+        case .compare(let op, let number):
+            guard let v = Double(String(decoding: value.bytes, as: UTF8.self)) else { return false }
+            return op.holds(v, number)
+        case .fieldRef(_, let slot):
+            guard case .values(let others) = resolve(slot) else { return false }
+            return others.contains { $0.folded == value.folded }
+        case .null, .exists, .never, .anyOf: return false
+        }
+    }
+
+    /// The evidence of a matched rule: for each selection that holds and is not negated,
+    /// its items as `Field|modifiers` = the event value (keywords: the value that hit).
+    func indicators(_ d: SigmaDetection) -> [Indicator] {
+        var out: [Indicator] = []
+        var seen = Set<Int>()
+        func collect(_ c: SigmaCondition) {
+            switch c {
+            case .selection(let i):
+                guard seen.insert(i).inserted, matches(d.selections[i]) else { return }
+                collect(d.selections[i])
+            case .not: return
+            case .and(let terms), .or(let terms): terms.forEach(collect)
+            }
+        }
+        func collect(_ s: SigmaSelection) {
+            switch s {
+            case .all(let items):
+                for item in items {
+                    if let v = matchedValue(item) { out.append(Indicator(name: item.key, value: v)) }
+                }
+            case .any(let alternatives):
+                if let hit = alternatives.first(where: matches) { collect(hit) }
+            }
+        }
+        collect(d.condition)
+        return out
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+
+/// A `|re` value, compiled once at load (NSRegularExpression: ICU, PCRE-like syntax, and
+/// much faster than Swift Regex on Linux). Case-sensitive unless `|i`; `|m` makes ^ and $
+/// match at line ends, `|s` lets `.` match newlines. A pattern ICU cannot compile refuses
+/// the rule. When the pattern has a required literal, values without it are rejected with
+/// a byte search before the regex runs.
+struct SigmaRegexPattern: Sendable {
+    let source: String
+    private let box: Box
+    private let required: [UInt8]?
+
+    /// NSRegularExpression is immutable after init and documented thread-safe for matching.
+    private final class Box: @unchecked Sendable {
+        let regex: NSRegularExpression
+        init(_ regex: NSRegularExpression) { self.regex = regex }
+    }
+
+    init(_ source: String, ignoreCase: Bool, multiline: Bool, dotAll: Bool) throws {
+        var options: NSRegularExpression.Options = []
+        if ignoreCase { options.insert(.caseInsensitive) }
+        if multiline { options.insert(.anchorsMatchLines) }
+        if dotAll { options.insert(.dotMatchesLineSeparators) }
+        self.source = source
+        self.box = Box(try NSRegularExpression(pattern: source, options: options))
+        self.required = Self.requiredLiteral(Array(source.utf8), minimum: 1).map(SigmaBytes.folded)
+    }
+
+    func matches(_ value: SigmaValueText) -> Bool {
+        if let required, SigmaBytes.find(required, in: value.folded, from: 0) == nil { return false }
+        let text = value.string
+        let range = NSRange(location: 0, length: text.utf16.count)
+        return box.regex.rangeOfFirstMatch(in: text, options: [], range: range).location != NSNotFound
+    }
+
+    /// A literal run every match must contain (folded), for the prefilter; nil when none can
+    /// be proven. Conservative: gives up on top-level alternation, skips groups and classes,
+    /// and drops a character a quantifier may repeat zero times.
+    var needle: [UInt8]? { Self.requiredLiteral(Array(source.utf8)).map(SigmaBytes.folded) }
+
+    static func requiredLiteral(_ p: [UInt8], minimum: Int = 2) -> [UInt8]? {
+        var best: [UInt8] = []
+        var run: [UInt8] = []
+        func flush() {
+            if run.count > best.count { best = run }
+            run = []
+        }
+        // Top-level `|` (outside groups and classes) makes no literal required.
+        var depth = 0, i = 0, inClass = false
+        while i < p.count {
+            let c = p[i]
+            if c == UInt8(ascii: "\\") { i += 2; continue }
+            if inClass { if c == UInt8(ascii: "]") { inClass = false }; i += 1; continue }
+            switch c {
+            case UInt8(ascii: "["): inClass = true
+            case UInt8(ascii: "("): depth += 1
+            case UInt8(ascii: ")"): depth -= 1
+            case UInt8(ascii: "|") where depth == 0: return nil
+            default: break
+            }
+            i += 1
+        }
+        i = 0
+        while i < p.count {
+            let c = p[i]
+            var literal: UInt8?
+            var width = 1
+            switch c {
+            case UInt8(ascii: "\\"):
+                guard i + 1 < p.count else { return nil }
+                let e = p[i + 1]
+                width = 2
+                let isWord = (e >= 0x30 && e <= 0x39) || (e >= 0x41 && e <= 0x5A) || (e >= 0x61 && e <= 0x7A)
+                literal = isWord ? nil : e  // \d \w \b are classes/anchors; \. \\ \/ literals
+                if e == UInt8(ascii: "x") || e == UInt8(ascii: "p") || e == UInt8(ascii: "P") {
+                    // \xHH, \x{...}, \p{...}: skip the argument too.
+                    if i + 2 < p.count && p[i + 2] == UInt8(ascii: "{") {
+                        var j = i + 2
+                        while j < p.count && p[j] != UInt8(ascii: "}") { j += 1 }
+                        width = j + 1 - i
+                    } else {
+                        width = e == UInt8(ascii: "x") ? 4 : 3
+                    }
+                } else if isWord && !"dDwWsSbBtnrfvAzZG".utf8.contains(e) {
+                    return nil  // backreferences, \k<>, \u...: not worth modelling
+                }
+            case UInt8(ascii: "("):
+                // Skip the whole group (it may be optional or alternating).
+                flush()
+                var d = 0, inCls = false
+                while i < p.count {
+                    let g = p[i]
+                    if g == UInt8(ascii: "\\") { i += 2; continue }
+                    if inCls { if g == UInt8(ascii: "]") { inCls = false } }
+                    else if g == UInt8(ascii: "[") { inCls = true }
+                    else if g == UInt8(ascii: "(") { d += 1 }
+                    else if g == UInt8(ascii: ")") { d -= 1; if d == 0 { i += 1; break } }
+                    i += 1
+                }
+                i = skipQuantifier(p, i)
+                continue
+            case UInt8(ascii: "["):
+                flush()
+                i += 1
+                if i < p.count && p[i] == UInt8(ascii: "]") { i += 1 }
+                while i < p.count && p[i] != UInt8(ascii: "]") { i += p[i] == UInt8(ascii: "\\") ? 2 : 1 }
+                i = skipQuantifier(p, i + 1)
+                continue
+            case UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "$"):
+                literal = nil
+            case UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "?"), UInt8(ascii: "{"):
+                literal = nil  // a stray quantifier (after a skipped construct)
+            default:
+                literal = c
+            }
+            let next = i + width
+            let quantifier: UInt8? = next < p.count ? p[next] : nil
+            let optional = quantifier == UInt8(ascii: "*") || quantifier == UInt8(ascii: "?")
+                || (quantifier == UInt8(ascii: "{") && next + 1 < p.count && p[next + 1] == UInt8(ascii: "0"))
+            let repeats = quantifier == UInt8(ascii: "+") || quantifier == UInt8(ascii: "{")
+            if let literal, !optional {
+                run.append(literal)
+                if repeats { flush() }
+            } else {
+                flush()
+            }
+            i = next
+            if optional || repeats { i = skipQuantifier(p, i) }
+        }
+        flush()
+        // Non-ASCII bytes could be part of a multi-byte char class; keep ASCII-only runs.
+        return best.count >= minimum && best.allSatisfy({ $0 < 0x80 }) ? best : nil
+    }
+
+    private static func skipQuantifier(_ p: [UInt8], _ start: Int) -> Int {
+        var i = start
+        guard i < p.count else { return i }
+        switch p[i] {
+        case UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "?"): i += 1
+        case UInt8(ascii: "{"):
+            while i < p.count && p[i] != UInt8(ascii: "}") { i += 1 }
+            i += 1
+        default: return i
+        }
+        if i < p.count && (p[i] == UInt8(ascii: "?") || p[i] == UInt8(ascii: "+")) { i += 1 }  // lazy/possessive
+        return i
+    }
+}
