@@ -104,6 +104,15 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
 
+        // `make bench`'s detection benchmark (SigmaHQ rules, 100k IOCs, the pipeline, latency).
+        .executableTarget(
+            name: "DetectionBench",
+            dependencies: [
+                "Detection", "Pipeline", "Storage", "Ingestion", "MWRASPCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings),
+
         // Test helpers shared by the test targets: certificates made at test time, raw clients.
         .target(name: "TestSupport", dependencies: ["NetIO"], swiftSettings: strictSettings),
 

@@ -38,6 +38,22 @@ extension Incident {
         return [log(.repeated, at: now, "\(findings[index].title): \(added) more repeat(s), \(count) in all", refs: [detectionID])]
     }
 
+    /// A finding past `maxFindingsPerIncident` from a detector already here: counted on that
+    /// detector's last finding. The timeline notes it at 2, 4, 8, 16... repeats, so a storm
+    /// stays readable (and bounded) while the counter stays exact.
+    mutating func fold(_ detection: Detection, into index: Int, repeats: Int, at now: Int64) -> [TimelineEntry] {
+        let before = findings[index].repeatCount
+        findings[index].repeatCount += max(1, repeats)
+        entities.insert(detection.finding.entities)
+        lastFindingAt = max(lastFindingAt, now)
+        updatedAt = now
+        let after = findings[index].repeatCount
+        // Log only when a power of two was crossed (before < 2^k <= after).
+        guard after.bitWidth - after.leadingZeroBitCount > before.bitWidth - before.leadingZeroBitCount else { return [] }
+        return [log(.repeated, at: now, "\(findings[index].title): \(after) occurrences in all (storm folded onto one finding)",
+                    refs: [findings[index].detectionID, detection.id])]
+    }
+
     /// The finding's own entries: its events (at event time) and its detection.
     private mutating func record(_ finding: IncidentFinding, at now: Int64) -> [TimelineEntry] {
         if !finding.indicators.isEmpty {

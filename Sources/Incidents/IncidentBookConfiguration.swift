@@ -10,8 +10,15 @@ public struct IncidentBookConfiguration: Sendable, Equatable {
     public var allowedLateness: Int64
     /// Seeds the id generator, for reproducible tests; nil seeds from the system.
     public var idSeed: UInt64?
+    /// Findings an incident records one by one. Past this, a finding from a detector the
+    /// incident already has is folded into that detector's last finding as a repeat (a
+    /// counter), so an alert storm on one incident costs constant memory and time per alert
+    /// instead of growing the record, its index postings and its timeline without bound.
+    public var maxFindingsPerIncident: Int
 
-    public init(weights: CorrelationWeights = .default, window: Int64 = 300_000, allowedLateness: Int64 = 300_000, idSeed: UInt64? = nil) {
+    public init(weights: CorrelationWeights = .default, window: Int64 = 300_000, allowedLateness: Int64 = 300_000, idSeed: UInt64? = nil,
+                maxFindingsPerIncident: Int = 200) {
+        self.maxFindingsPerIncident = maxFindingsPerIncident
         self.weights = weights
         self.window = window
         self.allowedLateness = allowedLateness

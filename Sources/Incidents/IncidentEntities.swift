@@ -10,6 +10,8 @@ public struct IncidentEntities: Sendable, Equatable, Codable {
 
     public init() {}
 
+    public static let maxListed = 1000
+
     mutating func insert(_ entities: Entities) {
         Self.insert(entities.sourceIP, into: &sourceIPs)
         Self.insert(entities.destinationIP, into: &destinationIPs)
@@ -24,7 +26,8 @@ public struct IncidentEntities: Sendable, Equatable, Codable {
             let mid = (low + high) / 2
             if list[mid] < value { low = mid + 1 } else { high = mid }
         }
-        if low == list.count || list[low] != value { list.insert(value, at: low) }
+        // At most `maxListed` of each kind: a storm from a /16 must not grow the record without end.
+        if low == list.count || list[low] != value, list.count < Self.maxListed { list.insert(value, at: low) }
     }
 
     enum CodingKeys: String, CodingKey {

@@ -67,6 +67,11 @@ struct IncidentLedger: Sendable {
             return (ia.lastEventAt, ia.id) < (ib.lastEventAt, ib.id)
         }
         if let winner, var incident = incidents[winner.key] {
+            if incident.findings.count >= configuration.maxFindingsPerIncident,
+               let same = incident.findings.lastIndex(where: { $0.detectorID == detection.finding.detectorID }) {
+                let entries = incident.fold(detection, into: same, repeats: repeatCount, at: now)
+                return store(incident, entries, kind: .repeated, score: winner.value.score, matched: incident.findings[same].detectionID)
+            }
             let finding = IncidentFinding(detection: detection, repeatCount: repeatCount, score: winner.value.score)
             let entries = incident.join(finding, at: now)
             indexFinding(of: &incident, detection: detection, now: now)

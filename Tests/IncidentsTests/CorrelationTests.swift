@@ -190,3 +190,29 @@ import Testing
         #expect(third.incident.id == next.incident.id)
     }
 }
+
+@Suite struct IncidentStormTests {
+    @Test func findingsPastTheCapFoldIntoTheirDetectorsLastFindingWithFewTimelineEntries() {
+        let book = IncidentBook(configuration: IncidentBookConfiguration(idSeed: 7, maxFindingsPerIncident: 3))
+        let t0: Int64 = 1_790_000_000_000
+        func detection(_ n: Int, detector: String) -> Detection {
+            Detection(id: "det_\(n)", finding: Finding(detectorID: detector, type: .siemAlert, title: "storm", severity: .high,
+                                                     confidence: 0.75, eventIDs: [], entities: Entities(sourceIP: "10.0.0.1")),
+                      detectedAt: t0 + Int64(n), eventTime: t0 + Int64(n), latencySeconds: 0)
+        }
+        var entries = 0
+        for n in 0..<3 { entries += book.correlate(detection(n, detector: "A"), now: t0 + Int64(n)).entries.count }
+        var last = book.correlate(detection(3, detector: "A"), now: t0 + 3)
+        for n in 4..<20 {
+            last = book.correlate(detection(n, detector: "A"), now: t0 + Int64(n))
+            entries += last.entries.count
+        }
+        #expect(last.kind == .repeated)
+        #expect(last.incident.findingCount == 3)
+        #expect(last.incident.occurrenceCount == 20)
+        // 17 folded repeats onto a count that went 1 -> 18: logged at 2, 4, 8, 16 only.
+        #expect(book.timeline(id: last.incident.id)!.filter { $0.kind == .repeated }.count == 4)
+        // A new detector still gets its own finding.
+        #expect(book.correlate(detection(99, detector: "B"), now: t0 + 99).incident.findingCount == 4)
+    }
+}

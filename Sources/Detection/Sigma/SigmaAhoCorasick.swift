@@ -103,9 +103,24 @@ final class SigmaAhoCorasick: Sendable {
         self.stateCount = states
     }
 
+    /// JSON one-character escapes -> the byte they stand for (0 = not one of them).
+    private static let unescape: [UInt8] = (0..<256).map { b -> UInt8 in
+        switch UInt8(b) {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): UInt8(b)
+        case UInt8(ascii: "b"): 0x08
+        case UInt8(ascii: "f"): 0x0C
+        case UInt8(ascii: "n"): 0x0A
+        case UInt8(ascii: "r"): 0x0D
+        case UInt8(ascii: "t"): 0x09
+        default: 0
+        }
+    }
+
     /// Appends the id of every needle occurrence in each range of `base` to `hits` (the
-    /// automaton restarts at each range: values are scanned separately).
-    func scan(_ base: UnsafePointer<UInt8>, _ ranges: [SIMD2<Int32>], into hits: inout [Int32]) {
+    /// automaton restarts at each range: values are scanned separately). With `escaped`,
+    /// the ranges are JSON string contents whose escapes are all one-character ones, read
+    /// as the bytes they stand for.
+    func scan(_ base: UnsafePointer<UInt8>, _ ranges: [SIMD2<Int32>], escaped: Bool = false, into hits: inout [Int32]) {
         classOf.withUnsafeBufferPointer { classes in
             transitions.withUnsafeBufferPointer { trans in
                 firstOutput.withUnsafeBufferPointer { first in
@@ -117,7 +132,12 @@ final class SigmaAhoCorasick: Sendable {
                                 var i = Int(range.x)
                                 let end = Int(range.y)
                                 while i < end {
-                                    let t = trans[s &* k &+ Int(classes[Int(base[i])])]
+                                    var byte = base[i]
+                                    if escaped && byte == 0x5C && i + 1 < end {
+                                        i &+= 1
+                                        byte = Self.unescape[Int(base[i])]
+                                    }
+                                    let t = trans[s &* k &+ Int(classes[Int(byte)])]
                                     s = Int(t & Int32.max)
                                     if t < 0 {
                                         var out = first[s]

@@ -49,11 +49,22 @@ public struct SigmaEventLogsource: Sendable, Equatable {
             if parts.count >= 2 { service = String(parts[1]) }
         }
         // Explicit fields: only looked up when the document has a `logsource...` key at all.
-        guard doc.kind(doc.root) == .object,
-              doc.members(doc.root).contains(where: { doc.string($0.key)?.hasPrefix("logsource") == true }) else { return }
+        guard doc.kind(doc.root) == .object, Self.hasLogsourceKey(doc) else { return }
         if let explicit = doc.value(atDotted: "logsource.product").flatMap({ Self.text(doc, $0) }) { product = explicit.lowercased() }
         if let explicit = doc.value(atDotted: "logsource.service").flatMap({ Self.text(doc, $0) }) { service = explicit.lowercased() }
         if let explicit = doc.value(atDotted: "logsource.category").flatMap({ Self.text(doc, $0) }) { categories = [explicit.lowercased()] }
+    }
+
+    private static let logsourceKey = Array("logsource".utf8)
+
+    /// Whether a top-level key starts with `logsource` (raw bytes, no String per key).
+    private static func hasLogsourceKey(_ doc: JSONScanner) -> Bool {
+        for (key, _) in doc.members(doc.root) {
+            let n = doc.nodes[key]
+            guard Int(n.end - n.start) >= logsourceKey.count else { continue }
+            if doc.bytes[Int(n.start)..<(Int(n.start) + logsourceKey.count)].elementsEqual(logsourceKey) { return true }
+        }
+        return false
     }
 
     private static func text(_ doc: JSONScanner, _ node: Int) -> String? {

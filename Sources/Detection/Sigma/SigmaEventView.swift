@@ -1,29 +1,22 @@
 import Ingestion
 
-/// A value as matching sees it: the bytes, and the bytes ASCII-folded; its String for
-/// regexes is made once, on first use. Lives within one evaluation (one thread).
-final class SigmaValueText {
+/// A value as matching sees it: the bytes, and the bytes ASCII-folded.
+struct SigmaValueText: Sendable {
     let bytes: [UInt8]
     let folded: [UInt8]
-    private var cachedString: String?
 
     init(bytes: [UInt8]) {
         self.bytes = bytes
         self.folded = SigmaBytes.folded(bytes)
     }
 
-    convenience init(_ text: String) { self.init(bytes: Array(text.utf8)) }
+    init(_ text: String) { self.init(bytes: Array(text.utf8)) }
 
-    var string: String {
-        if let cachedString { return cachedString }
-        let made = String(decoding: bytes, as: UTF8.self)
-        cachedString = made
-        return made
-    }
+    var string: String { String(decoding: bytes, as: UTF8.self) }
 }
 
 /// What a field resolved to in one event.
-enum SigmaResolved {
+enum SigmaResolved: Sendable {
     case absent
     case null
     case values([SigmaValueText])

@@ -112,7 +112,7 @@ public enum SigmaFieldMapping {
 }
 
 /// A field name's resolution, prepared once per rule set.
-struct SigmaFieldPlan: Sendable {
+final class SigmaFieldPlan: Sendable {
     let name: String
     let nameBytes: [UInt8]
     let aliases: [[UInt8]]

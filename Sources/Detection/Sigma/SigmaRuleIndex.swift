@@ -7,6 +7,7 @@
 final class SigmaRuleIndex: Sendable {
     struct LinkedRule: Sendable {
         let detection: SigmaDetection
+        let compiled: SigmaCompiledDetection
         let logsource: Int32      // index into `logsources`
     }
 
@@ -63,7 +64,7 @@ final class SigmaRuleIndex: Sendable {
                 logsourceIndex[rule.logsource] = ls
                 logsources.append(rule.logsource)
             }
-            linked.append(LinkedRule(detection: detection, logsource: ls))
+            linked.append(LinkedRule(detection: detection, compiled: SigmaCompiledDetection(detection), logsource: ls))
             let needles = SigmaPrefilter.needles(detection).map { Array($0).sorted { $0.lexicographicallyPrecedes($1) } }
             ruleNeedles.append(needles)
             distinct.formUnion(needles ?? [])

@@ -87,7 +87,10 @@ public struct SigmaRuleSet: Sendable {
         scratch.collect(doc)
         var hits: [Int32] = []
         let automaton = plan.automaton
-        doc.bytes.withUnsafeBufferPointer { automaton.scan($0.baseAddress!, scratch.ranges, into: &hits) }
+        doc.bytes.withUnsafeBufferPointer { bytes in
+            automaton.scan(bytes.baseAddress!, scratch.ranges, into: &hits)
+            if !scratch.escapedRanges.isEmpty { automaton.scan(bytes.baseAddress!, scratch.escapedRanges, escaped: true, into: &hits) }
+        }
         if !scratch.decoded.isEmpty {
             scratch.decoded.withUnsafeBufferPointer { automaton.scan($0.baseAddress!, scratch.decodedRanges, into: &hits) }
         }
@@ -112,7 +115,7 @@ public struct SigmaRuleSet: Sendable {
                 word &= word - 1
                 let e = evaluator ?? SigmaEvaluator(view: view, plans: index.fieldPlans)
                 evaluator = e
-                if !evaluate || e.matches(index.linked[r].detection) { body(r, e) }
+                if !evaluate || e.matches(index.linked[r].compiled) { body(r, e) }
             }
         }
     }

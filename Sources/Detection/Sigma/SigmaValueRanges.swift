@@ -5,6 +5,9 @@ import Ingestion
 /// decoded into `decoded`, booleans spelled there too. A direct walk of the tape, no closures.
 struct SigmaValueRanges {
     var ranges: [SIMD2<Int32>] = []
+    /// Escaped strings with only one-character escapes (`\\`, `\"`, `\n`...): scanned in place,
+    /// unescaping on the fly (Windows paths are all like this).
+    var escapedRanges: [SIMD2<Int32>] = []
     var decoded: [UInt8] = []
     var decodedRanges: [SIMD2<Int32>] = []
 
@@ -32,6 +35,10 @@ struct SigmaValueRanges {
                 child = Int(tape[child].next)
             }
         case .string where n.escaped:
+            if !doc.bytes[Int(n.start)..<Int(n.end)].contains(UInt8(ascii: "u")) || !Self.hasUnicodeEscape(doc.bytes, Int(n.start), Int(n.end)) {
+                escapedRanges.append(SIMD2(Int32(n.start), Int32(n.end)))
+                return
+            }
             let start = Int32(decoded.count)
             decoded += doc.decodedBytes(node)
             decodedRanges.append(SIMD2(start, Int32(decoded.count)))
@@ -44,6 +51,20 @@ struct SigmaValueRanges {
         case .null:
             break
         }
+    }
+
+    /// Whether a string's raw bytes hold a `\uXXXX` escape (which needs real decoding).
+    static func hasUnicodeEscape(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Bool {
+        var i = start
+        while i < end {
+            if bytes[i] == UInt8(ascii: "\\") {
+                if i + 1 < end && bytes[i + 1] == UInt8(ascii: "u") { return true }
+                i += 2
+            } else {
+                i += 1
+            }
+        }
+        return false
     }
 
     private mutating func append(_ word: StaticString) {

@@ -1,0 +1,107 @@
+import Foundation
+import Ingestion
+import MWRASPCore
+
+/// The event mix of the detection benchmark: SigmaHQ's regression samples (each matches a
+/// rule), ordinary SIEM alerts with entities from realistic pools, benign Windows process
+/// creations (the bulk of a real Sysmon feed: they match nothing), and catalog telemetry.
+enum BenchEvents {
+    static func regressionSamples(testdata: String) throws -> [[UInt8]] {
+        let root = testdata + "/sigma/regression"
+        guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }
+        var out: [[UInt8]] = []
+        for case let path as String in walker where path.hasSuffix(".json") {
+            out.append(Array(try Data(contentsOf: URL(fileURLWithPath: root + "/" + path))))
+        }
+        return out
+    }
+
+    static func alert(_ n: Int) -> [UInt8] {
+        let host = "web-\(n % 400)"
+        let user = "user\(n % 250)"
+        let source = "10.\(n % 7).\(n % 200).\(n % 251)"
+        let destination = "203.0.113.\(n % 97)"
+        return Array(#"""
+            {"id":"bench-\#(n)","source":"suricata-sensor-07","severity":"\#(["high", "medium", "low"][n % 3])",
+             "title":"ET POLICY Possible outbound SSH brute force attempt \#(n % 50)","src_ip":"\#(source)","dst_ip":"\#(destination)",
+             "user":"\#(user)","host":"\#(host).corp.example.com","tags":["ssh","bruteforce"],
+             "raw":{"signature_id":"\#(2_001_219 + n % 50)","dest_port":"22"}}
+            """#.utf8)
+    }
+
+    static func benignProcess(_ n: Int) -> [UInt8] {
+        let programs = [
+            (#"C:\\Windows\\System32\\svchost.exe"#, "svchost.exe -k netsvcs -p -s Schedule"),
+            (#"C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe"#, "chrome.exe --type=renderer --lang=en-US"),
+            (#"C:\\Windows\\System32\\conhost.exe"#, #"\\??\\C:\\Windows\\system32\\conhost.exe 0xffffffff -ForceV1"#),
+            (#"C:\\Program Files\\Microsoft Office\\root\\Office16\\OUTLOOK.EXE"#, "OUTLOOK.EXE /recycle"),
+        ]
+        let (image, commandLine) = programs[n % programs.count]
+        return Array(#"""
+            {"Event":{"System":{"Provider":{"#attributes":{"Name":"Microsoft-Windows-Sysmon"}},"EventID":1,
+             "Channel":"Microsoft-Windows-Sysmon/Operational","Computer":"ws-\#(n % 300).corp.example.com",
+             "TimeCreated":{"#attributes":{"SystemTime":"2026-11-27T01:00:00.000Z"}}},
+             "EventData":{"Image":"\#(image)","CommandLine":"\#(commandLine) \#(n)","ParentImage":"C:\\Windows\\explorer.exe",
+              "User":"CORP\\user\#(n % 250)","IntegrityLevel":"Medium","Hashes":"SHA256=\#(String(repeating: "ab", count: 32))"}}}
+            """#.utf8)
+    }
+
+    static func quantumTelemetry(_ n: Int) -> [UInt8] {
+        Array(#"""
+            {"event":{"kind":"telemetry","dataset":"mwrasp.quantum"},"host":{"name":"kms-\#(n % 5)"},
+             "quantum":{"signals":{"period_finding":true,"qft_signature":\#(n % 2 == 0),"factorization":false},
+              "chsh":{"ab":[60,40,40,60],"ab_":[40,60,60,40],"a_b":[60,40,40,60],"a_b_":[60,40,40,60]},
+              "chi_squared":{"observed":[55,45],"expected":[50,50]},"entanglement_witness":0.02}}
+            """#.utf8)
+    }
+
+    /// `count` raw bodies: per 100, 10 regression samples, 40 alerts, 48 benign processes, 2 telemetry.
+    static func mix(count: Int, samples: [[UInt8]]) -> [[UInt8]] {
+        (0..<count).map { n in
+            switch n % 100 {
+            case 0..<10 where !samples.isEmpty: samples[n % samples.count]
+            case 10..<50: alert(n)
+            case 98, 99: quantumTelemetry(n)
+            default: benignProcess(n)
+            }
+        }
+    }
+
+    static func normalize(_ bodies: [[UInt8]], receivedAt: Int64) -> [Event] {
+        var context = IngestContext(receivedAt: receivedAt)
+        return bodies.compactMap { try? GenericEventAdapter.parse($0, context: &context) }
+    }
+
+    /// 100,000 IOCs: 40k IPs (a quarter IPv6), 10k CIDRs, 30k domains, 20k hashes.
+    static func iocEntries() -> [(String, String)] {
+        var out: [(String, String)] = []
+        var random = SplitMix(seed: 42)
+        for n in 0..<40_000 {
+            if n % 4 == 0 {
+                out.append(("ip", "2001:db8:\(String(random.next() % 65536, radix: 16))::\(String(random.next() % 65536, radix: 16))"))
+            } else {
+                out.append(("ip", "\(100 + random.next() % 100).\(random.next() % 256).\(random.next() % 256).\(random.next() % 256)"))
+            }
+        }
+        for _ in 0..<10_000 {
+            out.append(("cidr", "\(random.next() % 90 + 100).\(random.next() % 256).\(random.next() % 256).0/24"))
+        }
+        for n in 0..<30_000 { out.append(("domain", "bad\(n)-\(random.next() % 100000).example-c2.net")) }
+        for _ in 0..<20_000 {
+            out.append(("hash", (0..<4).map { _ in String(format: "%016llx", random.next()) }.joined()))
+        }
+        return out
+    }
+}
+
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
