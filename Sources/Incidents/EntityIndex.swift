@@ -46,14 +46,22 @@ struct EntityIndex: Sendable {
     }
 
     /// Findings sharing at least one entity with `entities` whose event time is within
-    /// ±`window` of `eventTime` (inclusive), each once.
-    func candidates(for entities: Entities, eventTime: Int64, window: Int64) -> [Posting] {
-        var seen = Set<Posting>()
-        var result: [Posting] = []
+    /// ±`window` of `eventTime` (inclusive), each once, with the kinds of entity they share.
+    /// A posting is reached through kind K exactly when its finding has the same normalized
+    /// value for K, so the kinds it was reached through are the shared ones: the score needs
+    /// no second comparison of the values.
+    func candidates(for entities: Entities, eventTime: Int64, window: Int64) -> [(posting: Posting, shared: [EntityKind])] {
+        var position: [Posting: Int] = [:]
+        var result: [(posting: Posting, shared: [EntityKind])] = []
         for kind in EntityKind.allCases {
             guard let value = entities.correlationKey(kind), let list = postings[Key(kind: kind, value: value)] else { continue }
-            for posting in list where abs(posting.eventTime - eventTime) <= window && seen.insert(posting).inserted {
-                result.append(posting)
+            for posting in list where abs(posting.eventTime - eventTime) <= window {
+                if let index = position[posting] {
+                    result[index].shared.append(kind)
+                } else {
+                    position[posting] = result.count
+                    result.append((posting, [kind]))
+                }
             }
         }
         return result

@@ -46,16 +46,16 @@ struct IncidentLedger: Sendable {
 
     mutating func correlate(_ detection: Detection, repeatCount: Int, now: Int64) -> IncidentUpdate {
         index.evict(now: now, retention: configuration.retention)
-        if let known = incidentByDetection[detection.id], var incident = incidents[known] {
+        if let known = incidentByDetection[detection.id], var incident = incidents.removeValue(forKey: known) {
             let entries = incident.recordRepeats(of: detection.id, count: repeatCount, at: now)
             return store(incident, entries, kind: .repeated)
         }
         let weights = configuration.weights
         // Best score per candidate incident, against its best-matching finding in the window.
         var best: [String: (score: CorrelationScore, findingIndex: Int)] = [:]
-        for posting in index.candidates(for: detection.finding.entities, eventTime: detection.eventTime, window: configuration.window) {
-            guard let incident = incidents[posting.incidentID], incident.status.isActive else { continue }
-            let score = CorrelationScore(detection.finding.entities, incident.findings[posting.findingIndex].entities, weights: weights)
+        for (posting, shared) in index.candidates(for: detection.finding.entities, eventTime: detection.eventTime, window: configuration.window) {
+            guard incidents[posting.incidentID]?.status.isActive == true else { continue }
+            let score = CorrelationScore(shared: shared, weights: weights)
             guard score.joins(weights) else { continue }
             if let current = best[posting.incidentID], current.score >= score { continue }
             best[posting.incidentID] = (score, posting.findingIndex)
@@ -66,7 +66,7 @@ struct IncidentLedger: Sendable {
             let (ia, ib) = (incidents[a.key]!, incidents[b.key]!)
             return (ia.lastEventAt, ia.id) < (ib.lastEventAt, ib.id)
         }
-        if let winner, var incident = incidents[winner.key] {
+        if let winner, var incident = incidents.removeValue(forKey: winner.key) {
             if incident.findings.count >= configuration.maxFindingsPerIncident,
                let same = incident.findings.lastIndex(where: { $0.detectorID == detection.finding.detectorID }) {
                 let entries = incident.fold(detection, into: same, repeats: repeatCount, at: now)
@@ -96,19 +96,32 @@ struct IncidentLedger: Sendable {
     // MARK: operations
 
     mutating func apply(_ patch: IncidentPatch, to id: String, now: Int64) throws(IncidentError) -> IncidentUpdate {
-        guard var incident = incidents[id] else { throw .notFound(id: id) }
-        let entries = try incident.apply(patch, at: now)
+        // Taken out while it changes: mutating a copy still held by the dictionary would copy
+        // every finding (copy-on-write). A refused patch puts the untouched original back.
+        guard var incident = incidents.removeValue(forKey: id) else { throw .notFound(id: id) }
+        let original = incident
+        let entries: [TimelineEntry]
+        do {
+            entries = try incident.apply(patch, at: now)
+        } catch {
+            incidents[id] = original
+            throw error
+        }
         return store(incident, entries, kind: .patched)
     }
 
     mutating func recordMilestone(_ milestone: Milestone, for id: String, at time: Int64, note: String?) throws(IncidentError) -> IncidentUpdate {
-        guard var incident = incidents[id] else { throw .notFound(id: id) }
+        // Taken out while it changes: mutating a copy still held by the dictionary would copy
+        // every finding (copy-on-write).
+        guard var incident = incidents.removeValue(forKey: id) else { throw .notFound(id: id) }
         let entries = incident.reach(milestone, at: time, note: note)
         return store(incident, entries, kind: .milestone)
     }
 
     mutating func recordAction(_ summary: String, for id: String, automated: Bool, refs: [String], at time: Int64) throws(IncidentError) -> IncidentUpdate {
-        guard var incident = incidents[id] else { throw .notFound(id: id) }
+        // Taken out while it changes: mutating a copy still held by the dictionary would copy
+        // every finding (copy-on-write).
+        guard var incident = incidents.removeValue(forKey: id) else { throw .notFound(id: id) }
         var entries = [incident.log(.action, at: time, (automated ? "Automated action: " : "Action: ") + summary, refs: refs)]
         incident.updatedAt = max(incident.updatedAt, time)
         // The first automated action is the milestone the critical objective waits for.
@@ -120,7 +133,7 @@ struct IncidentLedger: Sendable {
         index.evict(now: now, retention: configuration.retention)
         var updates: [IncidentUpdate] = []
         for id in unclosed.sorted() {
-            guard var incident = incidents[id], let due = incident.nextDeadline, now > due else { continue }
+            guard let due = incidents[id]?.nextDeadline, now > due, var incident = incidents.removeValue(forKey: id) else { continue }
             var entries = incident.recordPhaseOverruns(now: now)
             entries += incident.recordTimerBreaches(now: now)
             if !entries.isEmpty { updates.append(store(incident, entries, kind: .breached)) }

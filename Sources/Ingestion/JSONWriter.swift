@@ -2,21 +2,21 @@
 /// bytes (no dictionaries, no JSONSerialization) because this runs once per ingested event.
 /// It owns a raw buffer (memcpy appends, no per-byte uniqueness checks) and hands back an
 /// array at the end; non-copyable so the buffer has exactly one owner.
-struct JSONWriter: ~Copyable {
+public struct JSONWriter: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     private var count = 0
     /// Whether the container being written needs a ',' before its next member.
     private var needsComma = false
 
-    init(capacity: Int) {
+    public init(capacity: Int) {
         self.capacity = max(capacity, 64)
         self.base = .allocate(capacity: self.capacity)
     }
 
     deinit { base.deallocate() }
 
-    consuming func finish() -> [UInt8] {
+    public consuming func finish() -> [UInt8] {
         let result = [UInt8](UnsafeBufferPointer(start: base, count: count))
         return result  // deinit frees the buffer
     }
@@ -46,30 +46,30 @@ struct JSONWriter: ~Copyable {
         count += length
     }
 
-    mutating func beginObject() {
+    public mutating func beginObject() {
         comma()
         append(UInt8(ascii: "{"))
         needsComma = false
     }
 
-    mutating func endObject() {
+    public mutating func endObject() {
         append(UInt8(ascii: "}"))
         needsComma = true
     }
 
-    mutating func beginObject(_ key: StaticString) {
+    public mutating func beginObject(_ key: StaticString) {
         self.key(key)
         append(UInt8(ascii: "{"))
         needsComma = false
     }
 
-    mutating func beginArray(_ key: StaticString) {
+    public mutating func beginArray(_ key: StaticString) {
         self.key(key)
         append(UInt8(ascii: "["))
         needsComma = false
     }
 
-    mutating func endArray() {
+    public mutating func endArray() {
         append(UInt8(ascii: "]"))
         needsComma = true
     }
@@ -87,32 +87,50 @@ struct JSONWriter: ~Copyable {
         needsComma = true
     }
 
-    mutating func key(_ key: String) {
+    public mutating func key(_ key: String) {
         comma()
         appendEscaped(key)
         append(UInt8(ascii: ":"))
         needsComma = true
     }
 
-    mutating func string(_ key: StaticString, _ value: String?) {
+    public mutating func string(_ key: StaticString, _ value: String?) {
         guard let value else { return }
         self.key(key)
         appendEscaped(value)
     }
 
     /// An array element or other bare string value.
-    mutating func string(_ value: String) {
+    public mutating func string(_ value: String) {
         comma()
         appendEscaped(value)
         needsComma = true
     }
 
-    mutating func timestamp(_ key: StaticString, _ milliseconds: Int64) {
+    public mutating func timestamp(_ key: StaticString, _ milliseconds: Int64) {
         self.key(key)
         // `"YYYY-MM-DDTHH:MM:SS.mmmZ"`, 26 bytes, formatted in place.
         reserve(26)
         Timestamps.formatQuoted(milliseconds, into: base + count)
         count += 26
+    }
+
+    /// A number written as Swift prints it (`0.75`, `12`); non-finite values as `null`.
+    public mutating func number(_ key: StaticString, _ value: Double) {
+        self.key(key)
+        let text = value.isFinite ? (value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)) : "null"
+        appendEscapedFree(text)
+    }
+
+    public mutating func integer(_ key: StaticString, _ value: Int) {
+        self.key(key)
+        appendEscapedFree(String(value))
+    }
+
+    /// Text known to need no escaping (digits, signs, `.`, `e`).
+    private mutating func appendEscapedFree(_ text: String) {
+        var text = text
+        text.withUTF8 { append($0.baseAddress!, $0.count) }
     }
 
     /// A member copied from a parsed body: the key's raw bytes, then the value compacted.

@@ -87,6 +87,8 @@ public final class DetectionPipeline: Sendable {
         task?.cancel()
         signal.signal()
         await task?.value
+        // Snapshots held back by the write throttle, and breaches due by now.
+        try? await tick(now())
     }
 
     /// Returns once everything stored so far is processed (tests, benchmarks). With the loop
@@ -96,12 +98,13 @@ public final class DetectionPipeline: Sendable {
         let target = try await store.lastEventSequence()
         if state.withLock({ $0.task == nil }) {
             while try await step() {}
-            return
+        } else {
+            wake()
+            while position < target {
+                try? await Task.sleep(for: .milliseconds(1))
+            }
         }
-        wake()
-        while position < target {
-            try? await Task.sleep(for: .milliseconds(1))
-        }
+        try await tick(now())
     }
 
     private func run() async {
@@ -178,7 +181,7 @@ public final class DetectionPipeline: Sendable {
                     document: DetectionView(detection).encoded()))
             }
         }
-        incidents.finish(into: &batch)
+        incidents.finish(now: now(), into: &batch)
         return batch
     }
 

@@ -95,7 +95,7 @@ public final class DetectionRuntime: Sendable {
                                   detectedAt: detectedAt, eventTime: eventTime, latencySeconds: 0)
         var batch = DetectionBatch()
         incidents.correlate(&detection, now: detectedAt, into: &batch)
-        incidents.finish(into: &batch)
+        incidents.finish(now: now(), into: &batch)
         batch.detections.append(DetectionRow(
             id: detection.id, detectorID: finding.detectorID, type: finding.type.rawValue, severity: finding.severity.rawValue,
             incidentID: detection.incidentID, detectedAt: detectedAt, document: DetectionView(detection).encoded()))

@@ -7,15 +7,23 @@ import Synchronization
 /// The pipeline's incident side: correlation through `IncidentBook` (in memory), persistence
 /// of every change as a snapshot upsert plus appended timeline rows.
 ///
-/// Snapshots are encoded once per batch per incident (an incident touched by a thousand
-/// findings in one batch is written once), in `finish(into:)`.
+/// Timeline entries are written with the batch that made them. Snapshots of the incident
+/// itself are written when it opens, then at most once per `snapshotInterval` while findings
+/// keep joining it (and at every tick and at shutdown for whatever is left): an incident that
+/// a storm touches in every batch would otherwise be re-encoded whole each time. After a crash
+/// the stored snapshot can therefore miss up to one interval of joins; the detections and the
+/// timeline of those joins are stored regardless.
 public final class IncidentService: IncidentCorrelator {
     public let book: IncidentBook
+    public static let snapshotInterval: Int64 = 1000
     private let touched = Mutex<Touched>(Touched())
 
     private struct Touched {
-        var incidents: [String: Incident] = [:]
+        /// Incidents changed since their last snapshot was written.
+        var dirty: Set<String> = []
         var entries: [TimelineEntry] = []
+        /// When each recently written incident's snapshot was written.
+        var lastWritten: [String: Int64] = [:]
     }
 
     public init(book: IncidentBook) {
@@ -63,19 +71,31 @@ public final class IncidentService: IncidentCorrelator {
 
     public func tick(now: Int64, into batch: inout DetectionBatch) {
         for update in book.tick(now: now) { record(update) }
-        finish(into: &batch)
+        finish(now: now, force: true, into: &batch)
     }
 
-    /// Writes what changed since the last call into `batch`.
-    public func finish(into batch: inout DetectionBatch) {
-        let touched = self.touched.withLock { touched -> Touched in
-            defer { touched = Touched() }
-            return touched
+    public func finish(now: Int64, into batch: inout DetectionBatch) {
+        finish(now: now, force: false, into: &batch)
+    }
+
+    /// Writes the new timeline entries, and the snapshots that are due, into `batch`.
+    public func finish(now: Int64, force: Bool, into batch: inout DetectionBatch) {
+        let (due, entries) = touched.withLock { touched -> ([String], [TimelineEntry]) in
+            let due = touched.dirty.filter { id in
+                force || touched.lastWritten[id].map { now - $0 >= Self.snapshotInterval } ?? true
+            }
+            for id in due {
+                touched.dirty.remove(id)
+                touched.lastWritten[id] = now
+            }
+            if force { touched.lastWritten = touched.lastWritten.filter { now - $0.value < Self.snapshotInterval } }
+            defer { touched.entries = [] }
+            return (Array(due), touched.entries)
         }
-        // The book's current snapshot, not the one captured at correlation: a PATCH in between
-        // must not be overwritten by an older copy.
-        batch.incidents += touched.incidents.values.map { Self.row(book.incident(id: $0.id) ?? $0) }
-        batch.timeline += touched.entries.map(Self.row)
+        // The book's current snapshot: a PATCH since correlation must not be overwritten by an
+        // older copy.
+        batch.incidents += due.compactMap { book.incident(id: $0).map(Self.row) }
+        batch.timeline += entries.map(Self.row)
     }
 
     /// A change made outside the pipeline (PATCH, milestones): its rows, for the caller to save.
@@ -85,7 +105,7 @@ public final class IncidentService: IncidentCorrelator {
 
     private func record(_ update: IncidentUpdate) {
         touched.withLock { touched in
-            touched.incidents[update.incident.id] = update.incident
+            touched.dirty.insert(update.incident.id)
             touched.entries += update.entries
         }
     }

@@ -15,8 +15,9 @@ public protocol IncidentCorrelator: Sendable {
     func correlate(_ detection: inout Detection, now: Int64, into batch: inout DetectionBatch)
     /// A SIEM alert repeated inside the dedup window: counted on the incident it joined.
     func countRepeat(incidentID: String, eventID: EventID, now: Int64, into batch: inout DetectionBatch)
-    /// Adds everything changed since the last call (snapshots once per incident) to `batch`.
-    func finish(into batch: inout DetectionBatch)
+    /// Adds what changed since the last call to `batch` (snapshots may be held back and
+    /// written by a later call or tick).
+    func finish(now: Int64, into batch: inout DetectionBatch)
     /// Time-driven changes (SLA breaches, response timers) up to `now`.
     func tick(now: Int64, into batch: inout DetectionBatch)
 }

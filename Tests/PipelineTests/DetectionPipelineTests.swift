@@ -26,7 +26,7 @@ final class HostCorrelator: IncidentCorrelator {
         repeats.withLock { $0.append(incidentID) }
     }
     func tick(now: Int64, into batch: inout DetectionBatch) {}
-    func finish(into batch: inout DetectionBatch) {}
+    func finish(now: Int64, into batch: inout DetectionBatch) {}
 }
 
 @Suite struct DetectionPipelineTests {

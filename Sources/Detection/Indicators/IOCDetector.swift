@@ -1,3 +1,4 @@
+import Ingestion
 import MWRASPCore
 import Synchronization
 
@@ -5,6 +6,10 @@ import Synchronization
 /// `IOCMatcher`. One finding per matched indicator (an indicator on several lists gives one
 /// finding naming each list). The matcher is swapped whole by `update` when lists change;
 /// evaluation only holds the lock to take a reference to it.
+///
+/// The hot path works on the document's tape bytes: values are handed to the matcher as byte
+/// slices, de-duplicated by their bytes, and Strings (the observed value, the field path) are
+/// only made for values that matched. An event without observables allocates nothing.
 public final class IOCDetector: EventDetector {
     public static let detectorID = "IOC"
     private let current: Mutex<IOCMatcher>
@@ -22,21 +27,143 @@ public final class IOCDetector: EventDetector {
     public func evaluate(_ input: DetectionInput) -> [Finding] {
         let matcher = current.withLock { $0 }
         guard !matcher.isEmpty, let document = input.document else { return [] }
-        var sightings: [(match: IOCMatch, observed: String, path: String)] = []
-        var matches: [IOCMatch] = []
-        IOCCandidateExtractor.forEach(document, input: input) { path, shape, value in
-            matches.removeAll(keepingCapacity: true)
-            switch shape {
-            case .ip, .ipList: matcher.matchIP(value, into: &matches)
-            case .domain: matcher.matchDomain(value, into: &matches)
-            case .url: matcher.matchURL(value, into: &matches)
-            case .hash, .hashObject, .algorithmPairs: matcher.matchHash(value, into: &matches)
-            }
-            for match in matches where !sightings.contains(where: { $0.match == match }) {
-                sightings.append((match, value, path))
+        let sightings: [(match: IOCMatch, observed: String, path: String)] = document.bytes.withUnsafeBufferPointer { bytes in
+            withUnsafeTemporaryAllocation(of: UnsafeBufferPointer<UInt8>.self, capacity: Evaluation.inlineSeen) { seen in
+                var evaluation = Evaluation(matcher: matcher, document: document, bytes: bytes, seen: seen)
+                defer { for buffer in evaluation.owned { buffer.deallocate() } }
+                IOCCandidateExtractor.forEachField(document) { row, node in evaluation.read(row: row, node) }
+                if evaluation.sightings.isEmpty { return [] }
+                return evaluation.sightings.map {
+                    ($0.match, String(decoding: $0.value, as: UTF8.self), evaluation.path($0.row, $0.member))
+                }
             }
         }
-        return Self.findings(sightings, input: input)
+        return sightings.isEmpty ? [] : Self.findings(sightings, input: input)
+    }
+
+    /// One event's matching: what was seen and what matched, as byte slices of the tape (or
+    /// of `owned` copies for strings with escapes, freed when the evaluation ends).
+    private struct Evaluation {
+        struct Sighting {
+            var match: IOCMatch
+            var value: UnsafeBufferPointer<UInt8>
+            var row: Int
+            /// The member key node under a hash object (`file.hash.md5`), or -1.
+            var member: Int
+        }
+
+        /// Distinct values remembered without allocating; more spill into `moreSeen`.
+        static let inlineSeen = 32
+
+        let matcher: IOCMatcher
+        let document: JSONScanner
+        let bytes: UnsafeBufferPointer<UInt8>
+        let seen: UnsafeMutableBufferPointer<UnsafeBufferPointer<UInt8>>
+        var seenCount = 0
+        var moreSeen: [UnsafeBufferPointer<UInt8>] = []
+        var owned: [UnsafeMutableBufferPointer<UInt8>] = []
+        var sightings: [Sighting] = []
+
+        init(matcher: IOCMatcher, document: JSONScanner, bytes: UnsafeBufferPointer<UInt8>,
+             seen: UnsafeMutableBufferPointer<UnsafeBufferPointer<UInt8>>) {
+            self.matcher = matcher
+            self.document = document
+            self.bytes = bytes
+            self.seen = seen
+        }
+
+        mutating func read(row: Int, _ node: Int) {
+            let shape = IOCCandidateFields.table[row].shape
+            switch document.kind(node) {
+            case .string: scalar(node, row: row, member: -1, shape)
+            case .array: for element in document.elements(node) { scalar(element, row: row, member: -1, shape) }
+            case .object where shape == .hashObject:
+                for (key, value) in document.members(node) { scalar(value, row: row, member: key, .hash) }
+            default: break
+            }
+        }
+
+        /// A string node's bytes: a slice of the document, or a decoded copy when escaped.
+        mutating func content(_ node: Int) -> UnsafeBufferPointer<UInt8>? {
+            let n = document.nodes[node]
+            guard n.kind == .string else { return nil }
+            if !n.escaped { return UnsafeBufferPointer(rebasing: bytes[Int(n.start)..<Int(n.end)]) }
+            let decoded = document.decodedBytes(node)
+            let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, decoded.count))
+            _ = copy.initialize(from: decoded)
+            owned.append(copy)
+            return UnsafeBufferPointer(rebasing: copy[..<decoded.count])
+        }
+
+        mutating func scalar(_ node: Int, row: Int, member: Int, _ shape: IOCCandidateFields.Shape) {
+            guard let value = content(node) else { return }
+            switch shape {
+            case .ipList:
+                // Parts split at `;`, `,` or space, empty parts dropped; only addresses count.
+                var start = 0
+                for i in 0...value.count where i == value.count || value[i] == UInt8(ascii: ";") || value[i] == UInt8(ascii: ",") || value[i] == UInt8(ascii: " ") {
+                    if i > start {
+                        let part = UnsafeBufferPointer(rebasing: value[start..<i])
+                        if IOCAddress.parse(part) != nil { emit(part, row: row, member: member, .ip) }
+                    }
+                    start = i + 1
+                }
+            case .algorithmPairs:
+                // `ALGO=digest` pairs split at commas (empty ones dropped); a pair without `=`
+                // is taken whole.
+                var start = 0
+                for i in 0...value.count where i == value.count || value[i] == UInt8(ascii: ",") {
+                    if i > start {
+                        var from = start
+                        if let equals = value[start..<i].firstIndex(of: UInt8(ascii: "=")) { from = equals + 1 }
+                        emit(UnsafeBufferPointer(rebasing: value[from..<i]), row: row, member: member, .hash)
+                    }
+                    start = i + 1
+                }
+            default:
+                emit(value, row: row, member: member, shape)
+            }
+        }
+
+        @inline(__always)
+        static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard a.count == b.count else { return false }
+            if a.baseAddress == b.baseAddress { return true }
+            for i in 0..<a.count where a[i] != b[i] { return false }
+            return true
+        }
+
+        /// Whether an equal value was emitted before in this event; remembers it if not.
+        mutating func firstSighting(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+            for i in 0..<seenCount where Self.same(seen[i], value) { return false }
+            if moreSeen.contains(where: { Self.same($0, value) }) { return false }
+            if seenCount < seen.count {
+                seen.initializeElement(at: seenCount, to: value)
+                seenCount += 1
+            } else {
+                moreSeen.append(value)
+            }
+            return true
+        }
+
+        mutating func emit(_ value: UnsafeBufferPointer<UInt8>, row: Int, member: Int, _ shape: IOCCandidateFields.Shape) {
+            guard !value.isEmpty, firstSighting(value) else { return }
+            var matches: [IOCMatch] = []
+            switch shape {
+            case .ip, .ipList: matcher.matchIP(bytes: value, into: &matches)
+            case .domain: matcher.matchDomain(bytes: value, into: &matches)
+            case .url: matcher.matchURL(String(decoding: value, as: UTF8.self), into: &matches)
+            case .hash, .hashObject, .algorithmPairs: matcher.matchHash(bytes: value, into: &matches)
+            }
+            for match in matches where !sightings.contains(where: { $0.match == match }) {
+                sightings.append(Sighting(match: match, value: value, row: row, member: member))
+            }
+        }
+
+        func path(_ row: Int, _ member: Int) -> String {
+            let path = IOCCandidateFields.table[row].path
+            return member < 0 ? path : "\(path).\(document.string(member) ?? "")"
+        }
     }
 
     /// Groups sightings by indicator: one finding each, listing every list that has it.

@@ -116,6 +116,53 @@ final class SigmaAhoCorasick: Sendable {
         }
     }
 
+    /// Appends the id of every needle occurrence in `value` to `hits`.
+    func scan(_ value: UnsafeBufferPointer<UInt8>, into hits: inout [Int32]) {
+        guard let base = value.baseAddress else { return }
+        classOf.withUnsafeBufferPointer { classes in
+            transitions.withUnsafeBufferPointer { trans in
+                let k = classCount
+                var s = 0
+                for i in 0..<value.count {
+                    let t = trans[s &* k &+ Int(classes[Int(base[i])])]
+                    s = Int(t & Int32.max)
+                    if t < 0 { outputs(s, into: &hits) }
+                }
+            }
+        }
+    }
+
+    /// One JSON string's contents `base[start..<end]` (with `escaped`: one-character escapes
+    /// read as the bytes they stand for; the caller rules out `\u` escapes).
+    func scan(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, escaped: Bool, into hits: inout [Int32]) {
+        classOf.withUnsafeBufferPointer { classes in
+            transitions.withUnsafeBufferPointer { trans in
+                let k = classCount
+                var s = 0
+                var i = start
+                while i < end {
+                    var byte = base[i]
+                    if escaped && byte == 0x5C && i + 1 < end {
+                        i &+= 1
+                        byte = Self.unescape[Int(base[i])]
+                    }
+                    let t = trans[s &* k &+ Int(classes[Int(byte)])]
+                    s = Int(t & Int32.max)
+                    if t < 0 { outputs(s, into: &hits) }
+                    i &+= 1
+                }
+            }
+        }
+    }
+
+    private func outputs(_ s: Int, into hits: inout [Int32]) {
+        var out = firstOutput[s]
+        while out >= 0 {
+            hits.append(needleOf[Int(out)])
+            out = nextOutput[Int(out)]
+        }
+    }
+
     /// Appends the id of every needle occurrence in each range of `base` to `hits` (the
     /// automaton restarts at each range: values are scanned separately). With `escaped`,
     /// the ranges are JSON string contents whose escapes are all one-character ones, read

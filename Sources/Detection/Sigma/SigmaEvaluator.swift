@@ -6,21 +6,103 @@ import MWRASPCore
 final class SigmaEvaluator {
     let view: SigmaEventView
     let plans: [SigmaFieldPlan]
-    private var cachedSlots: [Int32] = []
+    let keys: SigmaKeyTable?
+    /// slot -> index into cachedValues, -1 not resolved yet.
+    private var cacheIndex: [Int32]
     private var cachedValues: [SigmaResolved] = []
     private var keywordValues: [SigmaValueText]?
+    /// Windows records: slot -> the EventData member named exactly like the field (-1: none),
+    /// found in one pass over EventData (nil until first needed, or when not applicable).
+    private var eventDataNodes: [Int32]?
+    private var eventDataHasSpacedKey = false
+    private var eventDataIndexed = false
 
-    init(view: SigmaEventView, plans: [SigmaFieldPlan]) {
+    init(view: SigmaEventView, plans: [SigmaFieldPlan], keys: SigmaKeyTable? = nil) {
         self.view = view
         self.plans = plans
+        self.keys = keys
+        self.cacheIndex = [Int32](repeating: -1, count: plans.count)
+        cachedValues.reserveCapacity(32)
     }
 
     func resolve(_ slot: Int32) -> SigmaResolved {
-        if let i = cachedSlots.firstIndex(of: slot) { return cachedValues[i] }
-        let value = view.resolve(plans[Int(slot)])
-        cachedSlots.append(slot)
+        let cached = cacheIndex[Int(slot)]
+        if cached >= 0 { return cachedValues[Int(cached)] }
+        let value: SigmaResolved
+        if !eventDataIndexed { indexEventData() }
+        if let nodes = eventDataNodes, let doc = view.document {
+            let node = nodes[Int(slot)]
+            if node >= 0 {
+                value = view.texts(doc, Int(node))
+            } else {
+                value = view.resolve(plans[Int(slot)], skipEventDataName: true, spacedKeys: eventDataHasSpacedKey)
+            }
+        } else {
+            value = view.resolve(plans[Int(slot)])
+        }
+        cacheIndex[Int(slot)] = Int32(cachedValues.count)
         cachedValues.append(value)
         return value
+    }
+
+    /// Runs `automaton` over the values of field `slot`, appending needle ids to `hits`. The
+    /// common case (a Windows EventData member, a string or number) scans the document bytes
+    /// in place, building no value; other cases resolve the field (cached for evaluation).
+    func scan(_ slot: Int32, _ automaton: SigmaAhoCorasick, into hits: inout [Int32]) {
+        if cacheIndex[Int(slot)] < 0 {
+            if !eventDataIndexed { indexEventData() }
+            if let nodes = eventDataNodes, let doc = view.document {
+                let node = Int(nodes[Int(slot)])
+                if node >= 0 {
+                    let n = doc.nodes[node]
+                    let inPlace: Bool
+                    switch n.kind {
+                    case .number: inPlace = true
+                    case .string: inPlace = !n.escaped || !SigmaValueRanges.hasUnicodeEscape(doc.bytes, Int(n.start), Int(n.end))
+                    default: inPlace = false
+                    }
+                    if inPlace {
+                        doc.bytes.withUnsafeBufferPointer { bytes in
+                            automaton.scan(bytes.baseAddress!, Int(n.start), Int(n.end), escaped: n.escaped, into: &hits)
+                        }
+                        return
+                    }
+                }
+            }
+        }
+        guard case .values(let values) = resolve(slot) else { return }
+        for value in values {
+            value.bytes.withUnsafeBufferPointer { automaton.scan($0, into: &hits) }
+        }
+    }
+
+    /// One pass over a Windows record's EventData: each key that is a field name of the rule
+    /// set gets its member (the last one with that name, as `SigmaEventView.member` finds).
+    /// Records with escaped keys keep the general path.
+    private func indexEventData() {
+        eventDataIndexed = true
+        guard let keys, let doc = view.document, let eventData = view.eventData else { return }
+        var nodes = [Int32](repeating: -1, count: plans.count)
+        var spaced = false
+        let ok: Bool = doc.nodes.withUnsafeBufferPointer { tape in
+            doc.bytes.withUnsafeBufferPointer { bytes in
+                var child = eventData + 1
+                let end = Int(tape[eventData].next)
+                while child < end {
+                    let key = tape[child]
+                    if key.escaped { return false }
+                    let name = UnsafeBufferPointer(rebasing: bytes[Int(key.start)..<Int(key.end)])
+                    if !spaced && name.contains(0x20) { spaced = true }
+                    let slot = keys.lookup(name)
+                    if slot >= 0 { nodes[Int(slot)] = Int32(child + 1) }
+                    child = Int(tape[child + 1].next)
+                }
+                return true
+            }
+        }
+        guard ok else { return }
+        eventDataNodes = nodes
+        eventDataHasSpacedKey = spaced
     }
 
     private func values(_ item: SigmaFieldItem) -> SigmaResolved {

@@ -7,7 +7,8 @@ struct SigmaValueText: Sendable {
 
     init(bytes: [UInt8]) {
         self.bytes = bytes
-        self.folded = SigmaBytes.folded(bytes)
+        // No upper-case ASCII: the folded form is the same buffer (no copy).
+        self.folded = bytes.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? SigmaBytes.folded(bytes) : bytes
     }
 
     init(_ text: String) { self.init(bytes: Array(text.utf8)) }
@@ -45,17 +46,19 @@ struct SigmaEventView {
     var isWindows: Bool { system != nil }
 
     /// Resolves a field in the order SigmaFieldMapping documents.
-    func resolve(_ plan: SigmaFieldPlan) -> SigmaResolved {
+    /// `skipEventDataName`: the caller already knows EventData has no member named exactly
+    /// `plan.name`; `spacedKeys` false: it knows no EventData key holds a space.
+    func resolve(_ plan: SigmaFieldPlan, skipEventDataName: Bool = false, spacedKeys: Bool = true) -> SigmaResolved {
         guard let doc = document else { return .absent }
         if let system {
             if let eventData {
-                if let node = member(doc, eventData, plan.nameBytes) { return texts(doc, node) }
+                if !skipEventDataName, let node = member(doc, eventData, plan.nameBytes) { return texts(doc, node) }
                 for alias in plan.aliases {
                     if let node = member(doc, eventData, alias) { return texts(doc, node) }
                 }
                 // Some providers (Defender) name their data with spaces ("Source Name");
                 // Sigma spells it without ("SourceName"), as evtx renderers normalize it.
-                if let node = member(doc, eventData, plan.nameBytes, ignoringSpaces: true) { return texts(doc, node) }
+                if spacedKeys, let node = member(doc, eventData, plan.nameBytes, ignoringSpaces: true) { return texts(doc, node) }
             }
             if let userData {
                 for (_, inner) in doc.members(userData) where doc.kind(inner) == .object {

@@ -6,17 +6,29 @@ import Synchronization
 /// scans with a small automaton, and an event no rule applies to (a flat SIEM alert) costs
 /// nothing beyond its logsource.
 final class SigmaPlan: Sendable {
+    /// The needles of one field (slot -1: keyword needles, scanned over every value of the
+    /// document): an automaton over them, and local needle id -> global rule indices.
+    struct FieldScan: Sendable {
+        let slot: Int32
+        let automaton: SigmaAhoCorasick
+        let needleRules: [[Int32]]
+    }
+
     let ruleCount: Int
-    let automaton: SigmaAhoCorasick
-    /// Local needle id -> global rule indices.
-    let needleRules: [[Int32]]
+    /// Per field slot (>= 0), in slot order: only those fields' values are scanned.
+    let fields: [FieldScan]
+    let keywords: FieldScan?
     let unfiltered: [Int32]
 
     init(index: SigmaRuleIndex, logsource: SigmaEventLogsource) {
         let applicable = index.applicable(logsource)
-        var needleIDs: [[UInt8]: Int32] = [:]
-        var needles: [[UInt8]] = []
-        var needleRules: [[Int32]] = []
+        struct Builder {
+            var ids: [[UInt8]: Int32] = [:]
+            var needles: [[UInt8]] = []
+            var rules: [[Int32]] = []
+        }
+        // builders[slot + 1]: slot -1 (keywords) first.
+        var builders = [Builder](repeating: Builder(), count: index.fieldPlans.count + 1)
         var unfiltered: [Int32] = []
         var count = 0
         for (r, rule) in index.linked.enumerated() where applicable[Int(rule.logsource)] {
@@ -26,19 +38,23 @@ final class SigmaPlan: Sendable {
                 continue
             }
             for needle in set {
+                let b = Int(needle.slot) + 1
                 let id: Int32
-                if let known = needleIDs[needle] { id = known } else {
-                    id = Int32(needles.count)
-                    needleIDs[needle] = id
-                    needles.append(needle)
-                    needleRules.append([])
+                if let known = builders[b].ids[needle.bytes] { id = known } else {
+                    id = Int32(builders[b].needles.count)
+                    builders[b].ids[needle.bytes] = id
+                    builders[b].needles.append(needle.bytes)
+                    builders[b].rules.append([])
                 }
-                needleRules[Int(id)].append(Int32(r))
+                if builders[b].rules[Int(id)].last != Int32(r) { builders[b].rules[Int(id)].append(Int32(r)) }
             }
         }
         self.ruleCount = count
-        self.automaton = SigmaAhoCorasick(needles: needles)
-        self.needleRules = needleRules
+        self.fields = builders.indices.dropFirst().filter { !builders[$0].needles.isEmpty }.map { b in
+            FieldScan(slot: Int32(b - 1), automaton: SigmaAhoCorasick(needles: builders[b].needles), needleRules: builders[b].rules)
+        }
+        self.keywords = builders[0].needles.isEmpty ? nil
+            : FieldScan(slot: -1, automaton: SigmaAhoCorasick(needles: builders[0].needles), needleRules: builders[0].rules)
         self.unfiltered = unfiltered
     }
 }

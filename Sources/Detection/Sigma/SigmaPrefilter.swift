@@ -1,5 +1,6 @@
-/// Derives a rule's prefilter: a set of needles (folded byte strings) at least one of which
-/// appears in some value of every event the rule matches. nil when none can be derived
+/// Derives a rule's prefilter: a set of needles (folded byte strings, each tied to the field
+/// slot whose values it must appear in; slot -1 = keyword, any value of the document) at
+/// least one of which appears in the values of its field in every event the rule matches. nil when none can be derived
 /// (the rule is then evaluated for every event of its logsource).
 ///
 /// - a value: its longest literal run (`contains`, `startswith`, `endswith`, equals and
@@ -10,7 +11,7 @@
 /// - condition `and`: the best operand; `or`: the union; `not`: none.
 /// "Best" = the set whose shortest needle is longest, then the smallest set.
 enum SigmaPrefilter {
-    typealias Needles = Set<[UInt8]>
+    typealias Needles = Set<SigmaNeedle>
 
     static func needles(_ detection: SigmaDetection) -> Needles? {
         condition(detection.condition, detection)
@@ -33,15 +34,16 @@ enum SigmaPrefilter {
     }
 
     private static func item(_ item: SigmaFieldItem) -> Needles? {
-        let sets = item.patterns.map(pattern)
+        let slot = item.field == nil ? -1 : item.slot
+        let sets = item.patterns.map { pattern($0, slot) }
         return item.matchAll ? best(sets) : union(sets)
     }
 
-    private static func pattern(_ p: SigmaPattern) -> Needles? {
+    private static func pattern(_ p: SigmaPattern, _ slot: Int32) -> Needles? {
         switch p {
-        case .text(let t): return t.needle.map { [truncated($0)] }
-        case .regex(let r): return r.needle.map { [truncated($0)] }
-        case .anyOf(let ps): return union(ps.map(pattern))
+        case .text(let t): return t.needle.map { [SigmaNeedle(slot: slot, bytes: truncated($0))] }
+        case .regex(let r): return r.needle.map { [SigmaNeedle(slot: slot, bytes: truncated($0))] }
+        case .anyOf(let ps): return union(ps.map { pattern($0, slot) })
         case .never: return []  // matches nothing: needs nothing to be seen
         case .null, .exists, .cidr, .compare, .fieldRef: return nil
         }
@@ -72,12 +74,14 @@ enum SigmaPrefilter {
 
     private static func score(_ s: Needles) -> (Int, Int) {
         if s.isEmpty { return (Int.max, 0) }  // a part that never matches: the rule never does
-        return (s.map(weight).min() ?? 0, -s.count)
+        return (s.map { weight($0.bytes) }.min() ?? 0, -s.count)
     }
 
     /// A needle's selectivity: its length, minus a penalty when it is part of text nearly
     /// every event carries (system paths, vendor strings): `c:\windows\` is long but useless.
     static func weight(_ needle: [UInt8]) -> Int {
+        // A one-byte needle (regexes: a rare punctuation byte such as a backquote) is weak.
+        if needle.count == 1 { return 1 }
         let common = commonText.contains { SigmaBytes.find(needle, in: $0, from: 0) != nil }
         return common ? needle.count / 4 : needle.count
     }
@@ -91,4 +95,11 @@ enum SigmaPrefilter {
         "hklm\\software\\microsoft\\windows\\currentversion\\", "hkcu\\software\\microsoft\\windows\\currentversion\\",
         "mozilla/5.0 (windows nt 10.0; win64; x64)", "get", "post", "200",
     ].map { Array($0.utf8) }
+}
+
+/// A prefilter needle: folded bytes that must appear in the values of field `slot` (-1: in
+/// any value of the document, for keyword items).
+struct SigmaNeedle: Hashable, Sendable {
+    let slot: Int32
+    let bytes: [UInt8]
 }

@@ -44,7 +44,15 @@ struct SigmaRegexPattern: Sendable {
     /// A literal run every match must contain (folded), for the prefilter; nil when none can
     /// be proven. Conservative: gives up on top-level alternation, skips groups and classes,
     /// and drops a character a quantifier may repeat zero times.
-    var needle: [UInt8]? { Self.requiredLiteral(Array(source.utf8)).map(SigmaBytes.folded) }
+    var needle: [UInt8]? {
+        let p = Array(source.utf8)
+        if let n = Self.requiredLiteral(p) { return SigmaBytes.folded(n) }
+        // A single required byte is still worth a needle when command lines rarely hold it.
+        if let one = Self.requiredLiteral(p, minimum: 1), one.count == 1, Self.rareBytes.contains(one[0]) { return one }
+        return nil
+    }
+
+    static let rareBytes: [UInt8] = Array("`^%$~|<>{}[]!@#;'+=&*()".utf8)
 
     static func requiredLiteral(_ p: [UInt8], minimum: Int = 2) -> [UInt8]? {
         var best: [UInt8] = []

@@ -13,9 +13,11 @@ final class SigmaRuleIndex: Sendable {
 
     let linked: [LinkedRule]
     let fieldPlans: [SigmaFieldPlan]
+    /// Field name bytes -> slot, for resolving Windows EventData fields in one pass.
+    let keyTable: SigmaKeyTable
     let logsources: [SigmaLogsource]
     /// Per rule: its prefilter needles (truncated), nil when it has none.
-    let ruleNeedles: [[[UInt8]]?]
+    let ruleNeedles: [[SigmaNeedle]?]
     let unfilteredCount: Int
     let needleCount: Int
     let plans = SigmaPlanCache()
@@ -52,8 +54,8 @@ final class SigmaRuleIndex: Sendable {
         var logsourceIndex: [SigmaLogsource: Int32] = [:]
         var logsources: [SigmaLogsource] = []
         var linked: [LinkedRule] = []
-        var ruleNeedles: [[[UInt8]]?] = []
-        var distinct = Set<[UInt8]>()
+        var ruleNeedles: [[SigmaNeedle]?] = []
+        var distinct = Set<SigmaNeedle>()
         for rule in rules {
             var detection = rule.detection
             detection.selections = detection.selections.map(link)
@@ -65,12 +67,15 @@ final class SigmaRuleIndex: Sendable {
                 logsources.append(rule.logsource)
             }
             linked.append(LinkedRule(detection: detection, compiled: SigmaCompiledDetection(detection), logsource: ls))
-            let needles = SigmaPrefilter.needles(detection).map { Array($0).sorted { $0.lexicographicallyPrecedes($1) } }
+            let needles = SigmaPrefilter.needles(detection).map {
+                Array($0).sorted { ($0.slot, $0.bytes.count) < ($1.slot, $1.bytes.count) || ($0.slot == $1.slot && $0.bytes.count == $1.bytes.count && $0.bytes.lexicographicallyPrecedes($1.bytes)) }
+            }
             ruleNeedles.append(needles)
             distinct.formUnion(needles ?? [])
         }
         self.linked = linked
         self.fieldPlans = plans
+        self.keyTable = SigmaKeyTable(plans.enumerated().map { ($0.element.nameBytes, Int32($0.offset)) })
         self.logsources = logsources
         self.ruleNeedles = ruleNeedles
         self.unfilteredCount = ruleNeedles.filter { $0 == nil }.count

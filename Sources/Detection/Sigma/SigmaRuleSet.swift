@@ -74,6 +74,20 @@ public struct SigmaRuleSet: Sendable {
         return out
     }
 
+    /// Diagnostics and tests: the ids of the matching rules found by evaluating every rule
+    /// whose logsource applies, without any prefilter (what `matches` must agree with).
+    public func matchesWithoutPrefilter(_ input: DetectionInput) -> [String] {
+        guard !rules.isEmpty, input.document != nil else { return [] }
+        let view = SigmaEventView(input)
+        let applicable = index.applicable(SigmaEventLogsource(view, dataset: input.event.dataset))
+        let evaluator = SigmaEvaluator(view: view, plans: index.fieldPlans)
+        var out: [String] = []
+        for (r, rule) in index.linked.enumerated() where applicable[Int(rule.logsource)] {
+            if evaluator.matches(rule.compiled) { out.append(rules[r].id) }
+        }
+        return out
+    }
+
     private func forEachMatch(_ input: DetectionInput, evaluate: Bool = true, _ body: (Int, SigmaEvaluator) -> Void) {
         guard !rules.isEmpty, let doc = input.document else { return }
         let view = SigmaEventView(input)
@@ -81,43 +95,45 @@ public struct SigmaRuleSet: Sendable {
         guard plan.ruleCount > 0 else { return }
         let words = (rules.count + 63) >> 6
         var candidates = [UInt64](repeating: 0, count: words)
-        // One pass: the byte ranges of every value (escaped strings decoded aside), one
-        // automaton run over them, then the rules of the needles seen.
-        var scratch = SigmaValueRanges()
-        scratch.collect(doc)
+        let evaluator = SigmaEvaluator(view: view, plans: index.fieldPlans, keys: index.keyTable)
         var hits: [Int32] = []
-        let automaton = plan.automaton
-        doc.bytes.withUnsafeBufferPointer { bytes in
-            automaton.scan(bytes.baseAddress!, scratch.ranges, into: &hits)
-            if !scratch.escapedRanges.isEmpty { automaton.scan(bytes.baseAddress!, scratch.escapedRanges, escaped: true, into: &hits) }
-        }
-        if !scratch.decoded.isEmpty {
-            scratch.decoded.withUnsafeBufferPointer { automaton.scan($0.baseAddress!, scratch.decodedRanges, into: &hits) }
-        }
-        if !hits.isEmpty {
-            var seen = [UInt64](repeating: 0, count: (plan.needleRules.count + 63) >> 6)
-            plan.needleRules.withUnsafeBufferPointer { needleRules in
+        func mark(_ scan: SigmaPlan.FieldScan) {
+            guard !hits.isEmpty else { return }
+            scan.needleRules.withUnsafeBufferPointer { needleRules in
                 for needle in hits {
-                    let n = Int(needle)
-                    let bit = UInt64(1) << UInt64(n & 63)
-                    if seen[n >> 6] & bit != 0 { continue }
-                    seen[n >> 6] |= bit
-                    for r in needleRules[n] { candidates[Int(r) >> 6] |= UInt64(1) << UInt64(r & 63) }
+                    for r in needleRules[Int(needle)] { candidates[Int(r) >> 6] |= UInt64(1) << UInt64(r & 63) }
                 }
             }
+            hits.removeAll(keepingCapacity: true)
+        }
+        // Field needles: only the values of the field each needle belongs to are scanned
+        // (in place on the document bytes when possible, else resolved once and cached).
+        for scan in plan.fields {
+            evaluator.scan(scan.slot, scan.automaton, into: &hits)
+            mark(scan)
+        }
+        // Keyword needles: every value of the document (escaped strings decoded aside).
+        if let keywords = plan.keywords {
+            var scratch = SigmaValueRanges()
+            scratch.collect(doc)
+            let automaton = keywords.automaton
+            doc.bytes.withUnsafeBufferPointer { bytes in
+                automaton.scan(bytes.baseAddress!, scratch.ranges, into: &hits)
+                if !scratch.escapedRanges.isEmpty { automaton.scan(bytes.baseAddress!, scratch.escapedRanges, escaped: true, into: &hits) }
+            }
+            if !scratch.decoded.isEmpty {
+                scratch.decoded.withUnsafeBufferPointer { automaton.scan($0.baseAddress!, scratch.decodedRanges, into: &hits) }
+            }
+            mark(keywords)
         }
         for r in plan.unfiltered { candidates[Int(r) >> 6] |= UInt64(1) << UInt64(r & 63) }
-        var evaluator: SigmaEvaluator?
         for w in 0..<words {
             var word = candidates[w]
             while word != 0 {
                 let r = w << 6 | word.trailingZeroBitCount
                 word &= word - 1
-                let e = evaluator ?? SigmaEvaluator(view: view, plans: index.fieldPlans)
-                evaluator = e
-                if !evaluate || e.matches(index.linked[r].compiled) { body(r, e) }
+                if !evaluate || evaluator.matches(index.linked[r].compiled) { body(r, evaluator) }
             }
         }
     }
 }
-

@@ -16,6 +16,8 @@ struct SigmaSimpleRegex: Sendable {
     }
 
     private let atoms: [Atom]
+    /// The fewest bytes any match spans (the atoms' minimum counts added up).
+    private let minimumLength: Int
     private let anchoredStart: Bool
     private let anchoredEnd: Bool
 
@@ -75,6 +77,7 @@ struct SigmaSimpleRegex: Sendable {
         if multiline && (anchoredStart || anchoredEnd) { return nil }
         guard !atoms.isEmpty else { return nil }
         self.atoms = atoms
+        self.minimumLength = atoms.reduce(0) { $0 &+ $1.min }
         self.anchoredStart = anchoredStart
         self.anchoredEnd = anchoredEnd
     }
@@ -83,6 +86,7 @@ struct SigmaSimpleRegex: Sendable {
     func matches(_ bytes: [UInt8]) -> Bool? {
         let n = bytes.count
         for b in bytes where b >= 0x80 { return nil }
+        if n < minimumLength { return false }  // ASCII: one byte per character
         if anchoredEnd, let last = bytes.last, last == 0x0A || last == 0x0D { return nil }
         // reachable[p]: the atoms so far can match bytes[start..<p] for some start.
         // Scratch space on the stack: no allocation per call.
