@@ -16,16 +16,19 @@ enum BenchEvents {
         return out
     }
 
+    /// One of 5,000 distinct alerts (so most repeat, as SIEM alerts do: dedup counts them),
+    /// with entities from pools of 400 hosts, 250 users, 1,000 sources and 97 destinations.
     static func alert(_ n: Int) -> [UInt8] {
-        let host = "web-\(n % 400)"
-        let user = "user\(n % 250)"
-        let source = "10.\(n % 7).\(n % 200).\(n % 251)"
-        let destination = "203.0.113.\(n % 97)"
+        let k = (n &* 7919) % 5000
+        let host = "web-\(k % 400)"
+        let user = "user\(k % 250)"
+        let source = "10.\(k % 7).\(k % 1000 / 7).\(k % 251)"
+        let destination = "203.0.113.\(k % 97)"
         return Array(#"""
-            {"id":"bench-\#(n)","source":"suricata-sensor-07","severity":"\#(["high", "medium", "low"][n % 3])",
-             "title":"ET POLICY Possible outbound SSH brute force attempt \#(n % 50)","src_ip":"\#(source)","dst_ip":"\#(destination)",
+            {"source":"suricata-sensor-07","severity":"\#(["high", "medium", "low"][k % 3])",
+             "title":"ET POLICY Possible outbound SSH brute force attempt \#(k % 50)","src_ip":"\#(source)","dst_ip":"\#(destination)",
              "user":"\#(user)","host":"\#(host).corp.example.com","tags":["ssh","bruteforce"],
-             "raw":{"signature_id":"\#(2_001_219 + n % 50)","dest_port":"22"}}
+             "raw":{"signature_id":"\#(2_001_219 + k % 50)","dest_port":"22"}}
             """#.utf8)
     }
 

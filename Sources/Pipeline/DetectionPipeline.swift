@@ -153,6 +153,10 @@ public final class DetectionPipeline: Sendable {
     private func process(_ events: [SequencedEvent], through sequence: Int64) -> DetectionBatch {
         var batch = DetectionBatch()
         batch.checkpoints[Self.checkpointName] = sequence
+        // Lifecycle updates and alert repeats are counted, not judged again.
+        let judged = events.filter { !$0.isRepeat }
+        let findingsPerEvent = engine.findings(for: judged.map { DetectionInput(event: $0.event) })
+        var judgedIndex = 0
         for stored in events {
             let event = stored.event
             if stored.isRepeat || SIEMAlertFinding.isLifecycleUpdate(event) {
@@ -161,7 +165,8 @@ public final class DetectionPipeline: Sendable {
                 }
                 if stored.isRepeat { continue }
             }
-            var findings = engine.findings(for: DetectionInput(event: event))
+            var findings = findingsPerEvent[judgedIndex]
+            judgedIndex += 1
             if event.kind == .alert, !SIEMAlertFinding.isLifecycleUpdate(event) {
                 findings.append(SIEMAlertFinding.make(event))
             }

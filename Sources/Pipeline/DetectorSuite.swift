@@ -1,4 +1,6 @@
 import Detection
+import Dispatch
+import Foundation
 import MWRASPCore
 import Synchronization
 
@@ -49,8 +51,18 @@ public final class DetectorSuite: FindingEngine {
         ioc.update(matcher)
     }
 
-    public func findings(for input: DetectionInput) -> [Finding] {
-        let compiled = rules.withLock { $0 }
+    /// What an event gets from the detectors that keep no state between events (Sigma rules,
+    /// IOCs, QTD-001, QTD-003, COMP-001, canaries): any number of events can be judged in
+    /// parallel, in any order.
+    public struct IndependentResult: Sendable {
+        public var matches: [SigmaMatch]
+        public var findings: [Finding]
+    }
+
+    /// The rules in force, taken once per batch so that both stages of an event see the same set.
+    public func snapshot() -> CompiledRules { rules.withLock { $0 } }
+
+    public func independentFindings(for input: DetectionInput, rules compiled: CompiledRules) -> IndependentResult {
         let matches = compiled.sigma.matches(input)
         let event = input.event
         var out = matches.map { match in
@@ -58,18 +70,69 @@ public final class DetectorSuite: FindingEngine {
                     confidence: match.confidence, indicators: match.indicators, eventIDs: [event.id],
                     entities: Entities(of: event))
         }
+        out += ioc.evaluate(input)
+        out += catalog.shor.evaluate(input)
+        out += catalog.annealing.evaluate(input)
+        out += catalog.compliance.evaluate(input)
+        out += catalog.canary.evaluate(input)
+        return IndependentResult(matches: matches, findings: out)
+    }
+
+    /// The detectors with windows and baselines (Sigma correlation, EWMA baselines, QTD-002):
+    /// called once per event, in commit order.
+    public func orderedFindings(for input: DetectionInput, after independent: IndependentResult, rules compiled: CompiledRules) -> [Finding] {
+        var out: [Finding] = []
         // Correlation counts only events that matched a base rule; others cannot change a window.
-        if !matches.isEmpty, compiled.hasCorrelations {
-            let names = matches.flatMap { match in [match.id] + (match.name.map { [$0] } ?? []) }
+        if !independent.matches.isEmpty, compiled.hasCorrelations {
+            let names = independent.matches.flatMap { match in [match.id] + (match.name.map { [$0] } ?? []) }
             out += compiled.correlation.observe(matchedRules: names, input: input) { field in
                 compiled.sigma.value(ofSigmaField: field, in: input)
             }
         }
-        out += ioc.evaluate(input)
         out += baselines.evaluate(input)
-        for detector in catalog.all {
-            out += detector.evaluate(input)
-        }
+        out += catalog.grover.evaluate(input)
         return out
     }
+
+    public func findings(for input: DetectionInput) -> [Finding] {
+        let compiled = snapshot()
+        let independent = independentFindings(for: input, rules: compiled)
+        return independent.findings + orderedFindings(for: input, after: independent, rules: compiled)
+    }
+}
+
+extension DetectorSuite {
+    /// Both cores: the stateless detectors run over the two halves of the batch at once
+    /// (parsing included), then the stateful ones walk the batch in order.
+    public func findings(for inputs: [DetectionInput]) -> [[Finding]] {
+        let compiled = snapshot()
+        guard inputs.count >= 64 else {
+            return inputs.map { input in
+                let independent = independentFindings(for: input, rules: compiled)
+                return independent.findings + orderedFindings(for: input, after: independent, rules: compiled)
+            }
+        }
+        let parts = min(ProcessInfo.processInfo.activeProcessorCount, 8)
+        var independent = [IndependentResult?](repeating: nil, count: inputs.count)
+        independent.withUnsafeMutableBufferPointer { results in
+            let slots = UncheckedSendable(results)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let lower = inputs.count * part / parts
+                let upper = inputs.count * (part + 1) / parts
+                for index in lower..<upper {
+                    slots.value[index] = independentFindings(for: inputs[index], rules: compiled)
+                }
+            }
+        }
+        return inputs.indices.map { index in
+            let result = independent[index]!
+            return result.findings + orderedFindings(for: inputs[index], after: result, rules: compiled)
+        }
+    }
+}
+
+/// Each concurrent iteration writes only its own range of slots.
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

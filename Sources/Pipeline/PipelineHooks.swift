@@ -6,6 +6,15 @@ import Storage
 /// detectors (windows, baselines) are called in commit order from one task.
 public protocol FindingEngine: Sendable {
     func findings(for input: DetectionInput) -> [Finding]
+    /// Findings for a batch, in event order. Engines whose detectors keep no state between
+    /// events may judge the events in parallel; the default judges them one by one.
+    func findings(for inputs: [DetectionInput]) -> [[Finding]]
+}
+
+extension FindingEngine {
+    public func findings(for inputs: [DetectionInput]) -> [[Finding]] {
+        inputs.map { findings(for: $0) }
+    }
 }
 
 /// Correlation of detections into incidents, as the pipeline sees it.
