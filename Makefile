@@ -43,6 +43,7 @@ test: deps
 # Benchmarks against nginx in the same run; see bench/README.md. Not part of `make test`.
 bench: release
 	MWRASP_BIN=$(CURDIR)/.build/release/mwrasp bash bench/run.sh
+	bash bench/detection.sh
 
 # libFuzzer over the HTTP parser; FUZZ_SECONDS bounds the run.
 FUZZ_SECONDS ?= 600
