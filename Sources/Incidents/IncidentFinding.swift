@@ -29,7 +29,8 @@ public struct IncidentFinding: Sendable, Equatable, Codable {
         type = detection.finding.type
         title = detection.finding.title
         severity = detection.finding.severity
-        confidence = min(max(detection.finding.confidence, 0), 1)
+        // NaN (a detector bug) reads as 0 rather than poisoning the incident and its JSON.
+        confidence = detection.finding.confidence.isNaN ? 0 : min(max(detection.finding.confidence, 0), 1)
         indicators = detection.finding.indicators
         eventIDs = detection.finding.eventIDs
         eventTime = detection.eventTime

@@ -17,6 +17,32 @@ enum RFC3339 {
             + "." + pad(ms, 3) + "Z"
     }
 
+    /// Appends `"` + `format(milliseconds)` + `"` as bytes without building a String, for the
+    /// hand-written JSON encoder. Returns false (appending nothing) outside years 0...9999, where
+    /// the caller falls back to `format`.
+    static func append(_ milliseconds: Int64, to bytes: inout [UInt8]) -> Bool {
+        let ms = floorMod(milliseconds, 1000)
+        let seconds = (milliseconds - ms) / 1000
+        let secondOfDay = floorMod(seconds, 86_400)
+        let (year, month, day) = civil(fromDays: (seconds - secondOfDay) / 86_400)
+        guard year >= 0, year <= 9999 else { return false }
+        let hour = secondOfDay / 3600, minute = secondOfDay / 60 % 60, second = secondOfDay % 60
+        @inline(__always) func digit(_ value: Int64) -> UInt8 { UInt8(truncatingIfNeeded: value) &+ 48 }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 26) { b in
+            b[0] = 34
+            b[1] = digit(year / 1000); b[2] = digit(year / 100 % 10); b[3] = digit(year / 10 % 10); b[4] = digit(year % 10)
+            b[5] = 45; b[6] = digit(month / 10); b[7] = digit(month % 10)
+            b[8] = 45; b[9] = digit(day / 10); b[10] = digit(day % 10)
+            b[11] = 84; b[12] = digit(hour / 10); b[13] = digit(hour % 10)
+            b[14] = 58; b[15] = digit(minute / 10); b[16] = digit(minute % 10)
+            b[17] = 58; b[18] = digit(second / 10); b[19] = digit(second % 10)
+            b[20] = 46; b[21] = digit(ms / 100); b[22] = digit(ms / 10 % 10); b[23] = digit(ms % 10)
+            b[24] = 90; b[25] = 34
+            bytes.append(contentsOf: UnsafeBufferPointer(b))
+        }
+        return true
+    }
+
     /// `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; fractions beyond milliseconds are truncated.
     /// Nil for anything else (the decoder turns that into a `DecodingError`).
     static func parse(_ text: String) -> Int64? {

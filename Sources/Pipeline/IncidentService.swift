@@ -114,11 +114,11 @@ public final class IncidentService: IncidentCorrelator {
         IncidentRow(
             id: incident.id, status: incident.status.rawValue, severity: incident.severity.rawValue,
             phase: incident.phase.rawValue, createdAt: incident.openedAt, updatedAt: incident.updatedAt,
-            document: encode(incident))
+            document: incident.jsonBytes())
     }
 
     static func row(_ entry: TimelineEntry) -> TimelineRow {
-        TimelineRow(incidentID: entry.incidentID, at: entry.time, document: encode(entry))
+        TimelineRow(incidentID: entry.incidentID, at: entry.time, document: entry.jsonBytes())
     }
 
     static func encode<T: Encodable>(_ value: T) -> [UInt8] {
