@@ -53,8 +53,9 @@ struct IncidentLedger: Sendable {
         let weights = configuration.weights
         // Best score per candidate incident, against its best-matching finding in the window.
         var best: [String: (score: CorrelationScore, findingIndex: Int)] = [:]
+        // The index holds active incidents only (`store` removes the others), so no status check:
+        // reading it through the dictionary would copy the whole incident per posting.
         for (posting, shared) in index.candidates(for: detection.finding.entities, eventTime: detection.eventTime, window: configuration.window) {
-            guard incidents[posting.incidentID]?.status.isActive == true else { continue }
             let score = CorrelationScore(shared: shared, weights: weights)
             guard score.joins(weights) else { continue }
             if let current = best[posting.incidentID], current.score >= score { continue }
