@@ -32,10 +32,13 @@ extension Incident {
     mutating func recordRepeats(of detectionID: String, count: Int, at now: Int64) -> [TimelineEntry] {
         guard let index = findings.firstIndex(where: { $0.detectionID == detectionID }),
               count > findings[index].repeatCount else { return [] }
-        let added = count - findings[index].repeatCount
+        let before = findings[index].repeatCount
         findings[index].repeatCount = count
         updatedAt = now
-        return [log(.repeated, at: now, "\(findings[index].title): \(added) more repeat(s), \(count) in all", refs: [detectionID])]
+        // Logged when the count crosses a power of two (2, 4, 8...): a repeating alert stays
+        // readable in the timeline, and a storm does not write a row per repeat.
+        guard count.bitWidth - count.leadingZeroBitCount > before.bitWidth - before.leadingZeroBitCount else { return [] }
+        return [log(.repeated, at: now, "\(findings[index].title): \(count - before) more repeat(s), \(count) in all", refs: [detectionID])]
     }
 
     /// A finding past `maxFindingsPerIncident` from a detector already here: counted on that

@@ -244,7 +244,10 @@ import WebServer
     }
 
     @Test func rateLimit_is429WithRetryAfter() async throws {
-        let api = try await APITestHarness(ratePerSecond: 3)
+        // Time stands still, so no token refills however slowly the requests run (a loaded CI
+        // machine once took long enough between requests to refill the bucket).
+        let frozen = APIClock(nowMilliseconds: APIClock.system.nowMilliseconds, monotonicNanoseconds: { 1_000_000_000 })
+        let api = try await APITestHarness(ratePerSecond: 3, clock: frozen)
         var statuses: [Int] = []
         for _ in 0..<5 {
             statuses.append(await api.send(.get, "/v1/events", token: api.responderToken).status.code)

@@ -14,11 +14,13 @@ import Testing
         await store.close()
         let queue = try DatabaseQueue(path: directory.path + "/mwrasp.sqlite")
         let applied = try await queue.read { db in try StoreSchema.migrator.appliedMigrations(db) }
-        #expect(applied == ["v1"])
+        #expect(applied == ["v1", "v2-detections"])
         let tables = try await queue.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         }
-        #expect(Set(tables).isSuperset(of: ["alerts", "events", "idempotency", "tokens"]))
+        #expect(Set(tables).isSuperset(of: [
+            "alerts", "events", "idempotency", "tokens", "detections", "incidents", "incident_timeline", "managed_records", "checkpoints",
+        ]))
         try queue.close()
     }
 

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The shape every canary token shares, so one pass over an event's bytes finds them all no
 /// matter how many exist: the prefix `mwct` then 26 characters of lowercase RFC 4648 base32
 /// (`a-z`, `2-7`), 130 random bits from the system CSPRNG. The scan looks for the prefix
@@ -33,34 +39,44 @@ public enum CanaryTokenFormat {
     }
 
     /// Every well-formed token in `bytes`, lower-cased, in order of appearance (repeats kept).
+    /// The prefix's second byte (`w`, the rarest of the four in ordinary events) is found with
+    /// `memchr`, once per case; only there are the other three compared. Nothing is allocated
+    /// unless a token is there.
     public static func candidates(in bytes: [UInt8]) -> [String] {
-        var out: [String] = []
-        bytes.withUnsafeBufferPointer { b in
+        bytes.withUnsafeBufferPointer { b -> [String] in
+            guard let base = b.baseAddress, b.count >= length else { return [] }
             let n = b.count
-            var i = 0
-            while i + length <= n {
-                // The prefix's first byte; everything else is checked only at an `m`.
-                guard b[i] | 0x20 == 0x6D, b[i + 1] | 0x20 == 0x77, b[i + 2] | 0x20 == 0x63, b[i + 3] | 0x20 == 0x74 else {
-                    i += 1
-                    continue
-                }
-                var token = [UInt8](repeating: 0, count: length)
-                token[0] = 0x6D; token[1] = 0x77; token[2] = 0x63; token[3] = 0x74
-                var ok = true
-                for k in 4..<length {
-                    let c = lower(b[i + k])
-                    if !isAlphabet(c) { ok = false; break }
-                    token[k] = c
-                }
-                if ok {
-                    out.append(String(decoding: token, as: UTF8.self))
-                    i += length
-                } else {
-                    i += 1
+            var out: [String] = []
+            var resume = 0  // a token was taken up to here: matches inside it do not count
+            // Next `w` and `W` at or after `from` (position of the token's second byte), or n.
+            func next(_ c: Int32, _ from: Int) -> Int {
+                guard from < n, let r = memchr(base + from, c, n - from) else { return n }
+                return base.distance(to: r.assumingMemoryBound(to: UInt8.self))
+            }
+            var lower = next(0x77, 1), upper = next(0x57, 1)
+            while true {
+                let w = min(lower, upper)
+                let p = w - 1
+                if p + length > n { break }
+                if w == lower { lower = next(0x77, w + 1) } else { upper = next(0x57, w + 1) }
+                if p >= resume, base[p] | 0x20 == 0x6D, base[p + 2] | 0x20 == 0x63, base[p + 3] | 0x20 == 0x74,
+                   let t = token(base, p) {
+                    out.append(t)
+                    resume = p + length
                 }
             }
+            return out
         }
-        return out
+    }
+
+    /// The token at p (prefix already matched, p + length <= count), lower-cased, or nil.
+    static func token(_ b: UnsafePointer<UInt8>, _ p: Int) -> String? {
+        for k in 4..<length where !isAlphabet(lower(b[p + k])) { return nil }
+        return String(unsafeUninitializedCapacity: length) { out in
+            out[0] = 0x6D; out[1] = 0x77; out[2] = 0x63; out[3] = 0x74
+            for k in 4..<length { out[k] = lower(b[p + k]) }
+            return length
+        }
     }
 
     @inline(__always) static func lower(_ c: UInt8) -> UInt8 { c >= 65 && c <= 90 ? c | 0x20 : c }

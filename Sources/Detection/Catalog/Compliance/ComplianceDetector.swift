@@ -2,8 +2,9 @@ import Ingestion
 import MWRASPCore
 
 /// COMP-001: content classifiers over every ingested event (any dataset, any kind). One byte
-/// pass over the document decides which classifiers can possibly match (a 13-digit run for
-/// cards; `@`, `+digit` or an IBAN start for GDPR; a medical keyword for PHI); only then are
+/// pass over the document (`ComplianceByteScan`) decides which classifiers can possibly match
+/// (a Luhn-valid card number standing alone; an e-mail address, an EU phone number or an EU
+/// IBAN start for GDPR; a medical keyword for PHI); only then are
 /// the document's string and integer values walked on the JSONScanner tape and classified:
 /// `CompliancePAN` (PCI DSS 3.4, critical), `CompliancePHI` (HIPAA 164.312(a)(2)(iv),
 /// critical), `ComplianceGDPR` (GDPR Art. 6, high). At most one finding per regulation per
@@ -23,8 +24,8 @@ public final class ComplianceDetector: EventDetector {
     public func violations(_ input: DetectionInput) -> [ComplianceViolation] {
         let bytes = input.event.document
         let scan = ComplianceByteScan(bytes)
-        let maybeCards = scan.longestDigitRun >= 13
-        let maybeGDPR = scan.hasAt || scan.hasPlusDigit || scan.hasIBANStart
+        let maybeCards = scan.hasCardCandidate
+        let maybeGDPR = scan.maybeGDPR
         let maybePHI = scan.hasMedicalWord
         guard maybeCards || maybeGDPR || maybePHI, let doc = input.document else { return [] }
 
