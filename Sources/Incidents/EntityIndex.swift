@@ -20,7 +20,14 @@ struct EntityIndex: Sendable {
         var eventTime: Int64
     }
 
-    private var postings: [Key: [Posting]] = [:]
+    /// Entity value → incident → its most recent findings carrying that value (at most
+    /// `maxPostingsPerIncident`). Grouping by incident keeps a correlation's work proportional
+    /// to the incidents sharing a value, not to all their findings: a busy host's incident with
+    /// thousands of findings costs a handful of comparisons.
+    private var postings: [Key: [String: [Posting]]] = [:]
+    /// Older findings of an incident drop out of its postings for a value past this many; the
+    /// most recent are the ones a new finding's ±window most likely reaches.
+    static let maxPostingsPerIncident = 16
     private var keysByIncident: [String: Set<Key>] = [:]
     /// Arrival time of each indexed incident's latest finding.
     private var lastActivity: [String: Int64] = [:]
@@ -29,6 +36,7 @@ struct EntityIndex: Sendable {
 
     var incidentCount: Int { keysByIncident.count }
     var keyCount: Int { postings.count }
+    var postingCount: Int { postings.values.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.count } } }
     func contains(_ incidentID: String) -> Bool { keysByIncident[incidentID] != nil }
 
     mutating func insert(incidentID: String, findingIndex: Int, entities: Entities, eventTime: Int64, arrivedAt: Int64, retention: Int64) {
@@ -36,7 +44,11 @@ struct EntityIndex: Sendable {
         for kind in EntityKind.allCases {
             guard let value = entities.correlationKey(kind) else { continue }
             let key = Key(kind: kind, value: value)
-            postings[key, default: []].append(Posting(incidentID: incidentID, findingIndex: findingIndex, eventTime: eventTime))
+            postings[key, default: [:]][incidentID, default: []].append(
+                Posting(incidentID: incidentID, findingIndex: findingIndex, eventTime: eventTime))
+            if let count = postings[key]?[incidentID]?.count, count > Self.maxPostingsPerIncident {
+                postings[key]?[incidentID]?.removeFirst(count - Self.maxPostingsPerIncident)
+            }
             keys.insert(key)
         }
         keysByIncident[incidentID] = keys
@@ -54,8 +66,8 @@ struct EntityIndex: Sendable {
         var position: [Posting: Int] = [:]
         var result: [(posting: Posting, shared: [EntityKind])] = []
         for kind in EntityKind.allCases {
-            guard let value = entities.correlationKey(kind), let list = postings[Key(kind: kind, value: value)] else { continue }
-            for posting in list where abs(posting.eventTime - eventTime) <= window {
+            guard let value = entities.correlationKey(kind), let byIncident = postings[Key(kind: kind, value: value)] else { continue }
+            for posting in byIncident.values.joined() where abs(posting.eventTime - eventTime) <= window {
                 if let index = position[posting] {
                     result[index].shared.append(kind)
                 } else {
@@ -71,7 +83,7 @@ struct EntityIndex: Sendable {
         guard let keys = keysByIncident.removeValue(forKey: incidentID) else { return }
         lastActivity[incidentID] = nil
         for key in keys {
-            postings[key]?.removeAll { $0.incidentID == incidentID }
+            postings[key]?[incidentID] = nil
             if postings[key]?.isEmpty == true { postings[key] = nil }
         }
     }

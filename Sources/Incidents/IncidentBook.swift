@@ -89,4 +89,9 @@ public final class IncidentBook: Sendable {
     public var indexSize: (incidents: Int, keys: Int) {
         state.withLock { ($0.index.incidentCount, $0.index.keyCount) }
     }
+
+    /// Incidents held in memory, and index postings (for tuning and benchmarks).
+    public var sizes: (incidents: Int, postings: Int) {
+        state.withLock { ($0.incidents.count, $0.index.postingCount) }
+    }
 }

@@ -50,7 +50,23 @@ public final class DetectionPipeline: Sendable {
         /// Which incident each SIEM alert joined, so its repeats count there (bounded).
         var alertIncidents: [Int64: String] = [:]
         var alertOrder: [Int64] = []
+        var stageNanoseconds = StageTimes()
     }
+
+    /// Wall time spent per stage since start, for benchmarks and tuning.
+    public struct StageTimes: Sendable {
+        public var read: UInt64 = 0
+        public var detect: UInt64 = 0
+        /// The detectors' part of `detect` (the rest is correlation and encoding).
+        public var detectors: UInt64 = 0
+        /// Correlation into incidents, and counting alert repeats on them.
+        public var correlate: UInt64 = 0
+        public var repeats: UInt64 = 0
+        public var findings = 0
+        public var commit: UInt64 = 0
+    }
+
+    public var stageTimes: StageTimes { state.withLock { $0.stageNanoseconds } }
 
     static let maxRememberedAlerts = 100_000
 
@@ -130,13 +146,20 @@ public final class DetectionPipeline: Sendable {
     @discardableResult
     func step() async throws(StoreError) -> Bool {
         let position = state.withLock { $0.position }
+        let started = DispatchTime.now().uptimeNanoseconds
         let events = try await store.events(afterSequence: position, limit: options.batchSize)
         guard let last = events.last else { return false }
+        let read = DispatchTime.now().uptimeNanoseconds
         let batch = await onQueue { self.process(events, through: last.sequence) }
+        let processed = DispatchTime.now().uptimeNanoseconds
         try await store.commit(batch)
+        let committed = DispatchTime.now().uptimeNanoseconds
         state.withLock { state in
             state.position = last.sequence
             state.processed += events.count
+            state.stageNanoseconds.read += read - started
+            state.stageNanoseconds.detect += processed - read
+            state.stageNanoseconds.commit += committed - processed
         }
         processedCounter.increment(by: events.count)
         detectionsCounter.increment(by: batch.detections.count)
@@ -155,14 +178,28 @@ public final class DetectionPipeline: Sendable {
         batch.checkpoints[Self.checkpointName] = sequence
         // Lifecycle updates and alert repeats are counted, not judged again.
         let judged = events.filter { !$0.isRepeat }
+        let engineStarted = DispatchTime.now().uptimeNanoseconds
         let findingsPerEvent = engine.findings(for: judged.map { DetectionInput(event: $0.event) })
+        let engineNanoseconds = DispatchTime.now().uptimeNanoseconds - engineStarted
+        state.withLock { $0.stageNanoseconds.detectors += engineNanoseconds }
         var judgedIndex = 0
+        var correlateNanoseconds: UInt64 = 0
+        var repeatNanoseconds: UInt64 = 0
+        defer {
+            state.withLock {
+                $0.stageNanoseconds.correlate += correlateNanoseconds
+                $0.stageNanoseconds.repeats += repeatNanoseconds
+                $0.stageNanoseconds.findings += batch.detections.count
+            }
+        }
         for stored in events {
             let event = stored.event
             if stored.isRepeat || SIEMAlertFinding.isLifecycleUpdate(event) {
+                let repeatStarted = DispatchTime.now().uptimeNanoseconds
                 if let alertID = stored.alertID, let incidentID = state.withLock({ $0.alertIncidents[alertID] }) {
                     incidents.countRepeat(incidentID: incidentID, eventID: event.id, now: now(), into: &batch)
                 }
+                repeatNanoseconds += DispatchTime.now().uptimeNanoseconds - repeatStarted
                 if stored.isRepeat { continue }
             }
             var findings = findingsPerEvent[judgedIndex]
@@ -175,7 +212,9 @@ public final class DetectionPipeline: Sendable {
                 var detection = Detection(
                     id: DetectionIDs.next(milliseconds: detectedAt), finding: finding, detectedAt: detectedAt,
                     eventTime: event.timestamp, latencySeconds: Double(max(0, detectedAt - event.receivedAt)) / 1000)
+                let correlateStarted = DispatchTime.now().uptimeNanoseconds
                 incidents.correlate(&detection, now: detectedAt, into: &batch)
+                correlateNanoseconds += DispatchTime.now().uptimeNanoseconds - correlateStarted
                 latency.recordNanoseconds(max(0, detectedAt - event.receivedAt) * 1_000_000)
                 if finding.type == .siemAlert, let alertID = stored.alertID, let incidentID = detection.incidentID {
                     remember(alertID: alertID, incidentID: incidentID)
