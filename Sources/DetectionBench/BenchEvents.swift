@@ -33,18 +33,21 @@ enum BenchEvents {
     }
 
     static func benignProcess(_ n: Int) -> [UInt8] {
+        // (image, command line, the parent Windows really gives it)
         let programs = [
-            (#"C:\\Windows\\System32\\svchost.exe"#, "svchost.exe -k netsvcs -p -s Schedule"),
-            (#"C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe"#, "chrome.exe --type=renderer --lang=en-US"),
-            (#"C:\\Windows\\System32\\conhost.exe"#, #"\\??\\C:\\Windows\\system32\\conhost.exe 0xffffffff -ForceV1"#),
-            (#"C:\\Program Files\\Microsoft Office\\root\\Office16\\OUTLOOK.EXE"#, "OUTLOOK.EXE /recycle"),
+            (#"C:\\Windows\\System32\\svchost.exe"#, "svchost.exe -k netsvcs -p -s Schedule", #"C:\\Windows\\System32\\services.exe"#),
+            (#"C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe"#, "chrome.exe --type=renderer --lang=en-US",
+             #"C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe"#),
+            (#"C:\\Windows\\System32\\conhost.exe"#, #"\\??\\C:\\Windows\\system32\\conhost.exe 0xffffffff -ForceV1"#,
+             #"C:\\Windows\\System32\\cmd.exe"#),
+            (#"C:\\Program Files\\Microsoft Office\\root\\Office16\\OUTLOOK.EXE"#, "OUTLOOK.EXE /recycle", #"C:\\Windows\\explorer.exe"#),
         ]
-        let (image, commandLine) = programs[n % programs.count]
+        let (image, commandLine, parent) = programs[n % programs.count]
         return Array(#"""
             {"Event":{"System":{"Provider":{"#attributes":{"Name":"Microsoft-Windows-Sysmon"}},"EventID":1,
              "Channel":"Microsoft-Windows-Sysmon/Operational","Computer":"ws-\#(n % 300).corp.example.com",
              "TimeCreated":{"#attributes":{"SystemTime":"2026-11-27T01:00:00.000Z"}}},
-             "EventData":{"Image":"\#(image)","CommandLine":"\#(commandLine) \#(n)","ParentImage":"C:\\Windows\\explorer.exe",
+             "EventData":{"Image":"\#(image)","CommandLine":"\#(commandLine) \#(n)","ParentImage":"\#(parent)",
               "User":"CORP\\user\#(n % 250)","IntegrityLevel":"Medium","Hashes":"SHA256=\#(String(repeating: "ab", count: 32))"}}}
             """#.utf8)
     }
@@ -58,12 +61,14 @@ enum BenchEvents {
             """#.utf8)
     }
 
-    /// `count` raw bodies: per 100, 10 regression samples, 40 alerts, 48 benign processes, 2 telemetry.
-    static func mix(count: Int, samples: [[UInt8]]) -> [[UInt8]] {
+    /// `count` raw bodies: per 100, `samplesPerHundred` regression samples (every one a true
+    /// positive of several rules), 40 SIEM alerts, 2 telemetry events, the rest benign
+    /// process creations.
+    static func mix(count: Int, samples: [[UInt8]], samplesPerHundred: Int) -> [[UInt8]] {
         (0..<count).map { n in
             switch n % 100 {
-            case 0..<10 where !samples.isEmpty: samples[n % samples.count]
-            case 10..<50: alert(n)
+            case 0..<samplesPerHundred where !samples.isEmpty: samples[(n / 100 * samplesPerHundred + n % 100) % samples.count]
+            case 50..<90: alert(n)
             case 98, 99: quantumTelemetry(n)
             default: benignProcess(n)
             }
