@@ -39,6 +39,8 @@ func openRuntime(_ directory: String) async throws -> (SQLiteStore, DetectionRun
     let runtime = try await DetectionRuntime.open(store: store, settings: settings, now: now, logger: logger)
     let entries = BenchEvents.iocEntries().map { IOCEntry(value: $0.1, kind: IOCKind(rawValue: $0.0)!) }
     _ = try await runtime.iocs.put(IOCList(id: "bench", name: "bench feed", entries: entries), createdAt: now())
+    // A server builds these plans in the background in its first seconds; wait for them here.
+    runtime.suite.currentRules.sigma.preparePlans()
     return (store, runtime)
 }
 

@@ -43,6 +43,9 @@ public final class DetectorSuite: FindingEngine {
 
     public func replaceRules(_ compiled: CompiledRules) {
         rules.withLock { $0 = compiled }
+        // Plans for the common Windows logsources, built on a background thread so neither the
+        // caller nor the first events of a busy feed wait for them.
+        DispatchQueue.global(qos: .utility).async { compiled.sigma.preparePlans() }
     }
 
     public var currentRules: CompiledRules { rules.withLock { $0 } }
