@@ -1,4 +1,9 @@
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// What one kind of event (one derived logsource) can match: the rules whose logsource
 /// applies, an Aho-Corasick automaton over only their needles, and those of them without a
@@ -12,6 +17,8 @@ final class SigmaPlan: Sendable {
         let slot: Int32
         let automaton: SigmaAhoCorasick
         let needleRules: [[Int32]]
+        /// Keywords only: a skip-ahead search over the raw document, when the needles allow.
+        var skip: SigmaSkipScanner? = nil
     }
 
     let ruleCount: Int
@@ -54,7 +61,8 @@ final class SigmaPlan: Sendable {
             FieldScan(slot: Int32(b - 1), automaton: SigmaAhoCorasick(needles: builders[b].needles), needleRules: builders[b].rules)
         }
         self.keywords = builders[0].needles.isEmpty ? nil
-            : FieldScan(slot: -1, automaton: SigmaAhoCorasick(needles: builders[0].needles), needleRules: builders[0].rules)
+            : FieldScan(slot: -1, automaton: SigmaAhoCorasick(needles: builders[0].needles), needleRules: builders[0].rules,
+                        skip: SigmaSkipScanner(needles: builders[0].needles))
         self.unfiltered = unfiltered
     }
 }
@@ -83,4 +91,117 @@ final class SigmaPlanCache: Sendable {
     }
 
     var count: Int { plans.withLock { $0.count } }
+}
+
+/// Windows records: plans by the raw bytes their logsource derives from (channel, provider,
+/// event id, EventData.EventType), so that the common event builds no String and hashes no
+/// String key. Only plain values (unescaped strings, numbers) and unescaped keys qualify;
+/// anything else, and documents with top-level `logsource...` keys, take the general path.
+final class SigmaRawPlanCache: Sendable {
+    private struct Entry: Sendable {
+        let key: [UInt8]
+        let plan: SigmaPlan
+    }
+    private let entries = Mutex<[UInt64: Entry]>([:])
+    private let limit = 512
+
+    /// The byte spans (start, end) of the record's logsource values, or nil when not eligible.
+    private static func spans(_ view: SigmaEventView) -> [SIMD2<Int32>]? {
+        guard let doc = view.document, let system = view.system else { return nil }
+        var out: [SIMD2<Int32>] = []
+        out.reserveCapacity(5)
+        var ok = true
+        func member(_ object: Int, _ name: StaticString) -> Int? {
+            guard doc.nodes[object].kind == .object else { return nil }
+            var found: Int?
+            doc.bytes.withUnsafeBufferPointer { bytes in
+                for (key, value) in doc.members(object) {
+                    let n = doc.nodes[key]
+                    if n.escaped { ok = false; return }
+                    let length = Int(n.end - n.start)
+                    guard length == name.utf8CodeUnitCount else { continue }
+                    let a = bytes.baseAddress! + Int(n.start), b = name.utf8Start
+                    var equal = true
+                    for i in 0..<length where a[i] != b[i] { equal = false; break }
+                    if equal { found = value }
+                }
+            }
+            return found
+        }
+        func add(_ node: Int?) {
+            guard let node else { out.append(SIMD2(-1, -1)); return }
+            let n = doc.nodes[node]
+            switch n.kind {
+            case .string where !n.escaped, .number: out.append(SIMD2(Int32(n.start), Int32(n.end)))
+            default: ok = false
+            }
+        }
+        add(member(system, "Channel"))
+        let provider = member(system, "Provider")
+        var name: Int?
+        if let provider {
+            if let attributes = member(provider, "#attributes") { name = member(attributes, "Name") }
+            if name == nil { name = member(provider, "Name") }
+        }
+        add(name)
+        add(member(system, "EventID"))
+        if let data = view.eventData { add(member(data, "EventType")) } else { add(nil) }
+        // Top-level keys: a `logsource...` one states the logsource explicitly.
+        doc.bytes.withUnsafeBufferPointer { bytes in
+            for (key, _) in doc.members(doc.root) {
+                let n = doc.nodes[key]
+                if n.escaped { ok = false; return }
+                if Int(n.end - n.start) >= 9 && memcmp(bytes.baseAddress! + Int(n.start), "logsource", 9) == 0 { ok = false; return }
+            }
+        }
+        return ok ? out : nil
+    }
+
+    /// The plan of a Windows record, or nil when the general path must decide.
+    func plan(_ view: SigmaEventView, _ index: SigmaRuleIndex, dataset: @autoclosure () -> String?) -> SigmaPlan? {
+        guard let spans = Self.spans(view), let doc = view.document else { return nil }
+        return doc.bytes.withUnsafeBufferPointer { bytes -> SigmaPlan in
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for s in spans {
+                if s.x >= 0 {
+                    for i in Int(s.x)..<Int(s.y) { h = (h ^ UInt64(bytes[i])) &* 0x100_0000_01b3 }
+                    h = (h ^ 0x100) &* 0x100_0000_01b3
+                } else {
+                    h = (h ^ 0x200) &* 0x100_0000_01b3
+                }
+            }
+            func sameKey(_ key: [UInt8]) -> Bool {
+                // key: per span, a length byte pair (0xFFFF absent) then the bytes.
+                var k = 0
+                for s in spans {
+                    guard k + 2 <= key.count else { return false }
+                    let length = Int(key[k]) << 8 | Int(key[k + 1])
+                    k += 2
+                    if s.x < 0 { if length != 0xFFFF { return false }; continue }
+                    let n = Int(s.y - s.x)
+                    guard length == n, k + n <= key.count else { return false }
+                    for i in 0..<n where key[k + i] != bytes[Int(s.x) + i] { return false }
+                    k += n
+                }
+                return k == key.count
+            }
+            if let entry = entries.withLock({ $0[h] }), sameKey(entry.key) { return entry.plan }
+            let plan = index.plan(SigmaEventLogsource(view, dataset: dataset()))
+            var key: [UInt8] = []
+            var storable = true
+            for s in spans {
+                if s.x < 0 { key += [0xFF, 0xFF]; continue }
+                let n = Int(s.y - s.x)
+                if n >= 0xFFFF { storable = false; break }
+                key += [UInt8(n >> 8), UInt8(n & 0xFF)]
+                key += bytes[Int(s.x)..<Int(s.y)]
+            }
+            if storable {
+                entries.withLock { entries in
+                    if entries.count < limit && entries[h] == nil { entries[h] = Entry(key: key, plan: plan) }
+                }
+            }
+            return plan
+        }
+    }
 }

@@ -12,6 +12,8 @@ struct SigmaRegexPattern: Sendable {
     private let box: Box
     private let required: [UInt8]?
     private let simple: SigmaSimpleRegex?
+    /// A lower bound on the UTF-8 length of any match (0 when not derived).
+    private let minimumLength: Int
 
     /// NSRegularExpression is immutable after init and documented thread-safe for matching.
     private final class Box: @unchecked Sendable {
@@ -31,9 +33,94 @@ struct SigmaRegexPattern: Sendable {
         self.box = Box(try NSRegularExpression(pattern: source, options: options))
         self.required = Self.requiredLiteral(Array(source.utf8), minimum: 1).map(SigmaBytes.folded)
         self.simple = SigmaSimpleRegex(source, ignoreCase: ignoreCase, dotAll: dotAll, multiline: multiline)
+        self.minimumLength = Self.minimumMatchLength(Array(source.utf8))
+    }
+
+    /// A lower bound on the byte length of any match, for a pattern that is a plain sequence
+    /// of single-character atoms (literals, `.`, classes, `\d \s \w`-style escapes, escaped
+    /// punctuation), each optionally quantified; zero-width `^ $ \b \B \A \z \Z`
+    /// count 0. Anything else (groups, alternation, other escapes): 0, no bound. Each
+    /// character matched is at least one byte.
+    static func minimumMatchLength(_ p: [UInt8]) -> Int {
+        var total = 0
+        var i = 0
+        while i < p.count {
+            let c = p[i]
+            var width = 1       // characters the atom matches (before its quantifier)
+            switch c {
+            case UInt8(ascii: "\\"):
+                guard i + 1 < p.count else { return 0 }
+                let e = p[i + 1]
+                i += 2
+                let isAlnum = (e >= 0x30 && e <= 0x39) || (e >= 0x41 && e <= 0x5A) || (e >= 0x61 && e <= 0x7A)
+                if isAlnum {
+                    if "bBAzZG".utf8.contains(e) { width = 0 }
+                    else if !"dDwWsShHvVtnrf".utf8.contains(e) { return 0 }
+                } else if e >= 0x80 {
+                    return 0
+                }
+            case UInt8(ascii: "["):
+                i += 1
+                if i < p.count && p[i] == UInt8(ascii: "^") { i += 1 }
+                if i < p.count && p[i] == UInt8(ascii: "]") { i += 1 }
+                while i < p.count && p[i] != UInt8(ascii: "]") {
+                    // Nested classes and set operations: no bound.
+                    if p[i] == UInt8(ascii: "[") { return 0 }
+                    i += p[i] == UInt8(ascii: "\\") ? 2 : 1
+                }
+                guard i < p.count else { return 0 }
+                i += 1
+            case UInt8(ascii: "^"), UInt8(ascii: "$"):
+                width = 0
+                i += 1
+            case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "|"), UInt8(ascii: "*"), UInt8(ascii: "+"),
+                 UInt8(ascii: "?"), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "#"), UInt8(ascii: " "):
+                return 0  // groups, alternation, stray quantifiers, possible comment/free-spacing syntax
+            default:
+                i += 1  // a literal or `.` (one character; multi-byte literals: their bytes, each >= 1 char later)
+                if c >= 0x80 { return 0 }
+            }
+            // Quantifier.
+            var times = 1
+            if i < p.count {
+                switch p[i] {
+                case UInt8(ascii: "*"), UInt8(ascii: "?"):
+                    times = 0
+                    i += 1
+                case UInt8(ascii: "+"):
+                    i += 1
+                case UInt8(ascii: "{"):
+                    var j = i + 1
+                    var n = 0
+                    var digits = 0
+                    while j < p.count, p[j] >= 0x30, p[j] <= 0x39, digits < 6 {
+                        n = n * 10 + Int(p[j] - 0x30)
+                        j += 1
+                        digits += 1
+                    }
+                    guard digits > 0, j < p.count else { return 0 }
+                    while j < p.count && p[j] != UInt8(ascii: "}") {
+                        guard p[j] == UInt8(ascii: ",") || (p[j] >= 0x30 && p[j] <= 0x39) else { return 0 }
+                        j += 1
+                    }
+                    guard j < p.count else { return 0 }
+                    times = n
+                    i = j + 1
+                default:
+                    break
+                }
+                // Lazy / possessive suffix.
+                if times != 1 || (i > 0 && (p[i - 1] == UInt8(ascii: "+") || p[i - 1] == UInt8(ascii: "}"))) {
+                    if i < p.count && (p[i] == UInt8(ascii: "?") || p[i] == UInt8(ascii: "+")) { i += 1 }
+                }
+            }
+            total += width * times
+        }
+        return total
     }
 
     func matches(_ value: SigmaValueText) -> Bool {
+        if value.bytes.count < minimumLength { return false }
         if let required, SigmaBytes.find(required, in: value.folded, from: 0) == nil { return false }
         if let simple, let answer = simple.matches(value.bytes) { return answer }
         let text = value.string

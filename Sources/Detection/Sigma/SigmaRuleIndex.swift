@@ -21,6 +21,7 @@ final class SigmaRuleIndex: Sendable {
     let unfilteredCount: Int
     let needleCount: Int
     let plans = SigmaPlanCache()
+    let rawPlans = SigmaRawPlanCache()
 
     init(rules: [SigmaRule]) {
         var slots: [String: Int32] = [:]

@@ -91,7 +91,8 @@ public struct SigmaRuleSet: Sendable {
     private func forEachMatch(_ input: DetectionInput, evaluate: Bool = true, _ body: (Int, SigmaEvaluator) -> Void) {
         guard !rules.isEmpty, let doc = input.document else { return }
         let view = SigmaEventView(input)
-        let plan = index.plan(SigmaEventLogsource(view, dataset: input.event.dataset))
+        let plan = index.rawPlans.plan(view, index, dataset: input.event.dataset)
+            ?? index.plan(SigmaEventLogsource(view, dataset: input.event.dataset))
         guard plan.ruleCount > 0 else { return }
         let words = (rules.count + 63) >> 6
         var candidates = [UInt64](repeating: 0, count: words)
@@ -113,7 +114,10 @@ public struct SigmaRuleSet: Sendable {
             mark(scan)
         }
         // Keyword needles: every value of the document (escaped strings decoded aside).
-        if let keywords = plan.keywords {
+        if let keywords = plan.keywords, let skip = keywords.skip {
+            skip.scanDocument(doc, into: &hits)
+            mark(keywords)
+        } else if let keywords = plan.keywords {
             var scratch = SigmaValueRanges()
             scratch.collect(doc)
             let automaton = keywords.automaton
