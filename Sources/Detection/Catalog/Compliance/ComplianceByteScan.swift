@@ -2,8 +2,9 @@
 /// classifiers could possibly match, so an ordinary event (process creations, alerts with IPs,
 /// hashes, GUIDs and timestamps) costs one scan and nothing else.
 ///
-/// The scan classifies each byte with one table lookup, looks further only at the few bytes
-/// that can start a candidate, and checks each candidate right there on the raw bytes with the
+/// The scan classifies each pair of adjacent bytes with one lookup in a 64 KB table
+/// (`pairClass`, eight pairs at a time, no branch per pair), looks further only at the few
+/// places that can start a candidate, and checks each candidate right there on the raw bytes with the
 /// classifier's own rule, so the triggers are sharp:
 /// - a card: a run of 13-19 digits (single spaces or dashes between them) standing alone, not
 ///   part of a hex hash, GUID or identifier, that passes Luhn and has a known issuer prefix
@@ -134,24 +135,67 @@ extension ComplianceByteScan {
 
         var done: Bool { unicodeEscape || (cards && email && phone && iban && medical) }
 
-        /// One pass, one table lookup per byte; only digits, `@`, `+`, a backslash and the first
-        /// letters of the gate words (d, i, m, p) are looked at further.
+        /// One pass over the byte pairs `(b[i], b[i+1])`: `pairClass[b[i] | b[i+1] << 8]` is
+        /// non-zero only where something needs a look (see `pairClass`): a digit run starting
+        /// after a byte that is not a letter or digit, an `@`, `+` or backslash, the first two
+        /// letters of a gate word, an EU/EEA country code. Everything else costs one 16-bit load
+        /// and one table lookup, eight pairs at a time and without a branch per pair; events are
+        /// handled in byte order, as before.
         mutating func run() {
-            ComplianceByteScan.classes.withUnsafeBufferPointer { t in
+            if Self.isDigit(b[0]) {
+                digit(0)
+                if done { return }
+            }
+            let last = n - 1  // pairs (i, i + 1) for i < last; the last byte alone is below
+            ComplianceByteScan.pairClass.withUnsafeBufferPointer { tb in
+                let t = tb.baseAddress!
+                let raw = UnsafeRawPointer(b)
                 var i = 0
-                while i < n {
-                    let k = t[Int(b[i])]
-                    if k != 0 {
-                        switch k {
-                        case 1: digit(i)
-                        case 2: visit(i)
-                        default: if !medical, medicalAt(i) { medical = true }
-                        }
-                        if done { return }
+                while i + 8 <= last {
+                    var kk: UInt64 = 0  // one byte of bits per pair
+                    for j in 0..<8 {
+                        let pair = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: i + j, as: UInt16.self))
+                        kk |= UInt64(t[Int(pair)]) &<< UInt64(8 * j)
                     }
+                    while kk != 0 {
+                        let z = kk.trailingZeroBitCount & ~7
+                        let k = UInt8(truncatingIfNeeded: kk &>> UInt64(z))
+                        kk &= ~(0xFF &<< UInt64(z))
+                        let p = i + z &>> 3
+                        if event(k, p) { return }
+                    }
+                    i += 8
+                }
+                while i < last {
+                    let k = t[Int(b[i]) | Int(b[i + 1]) &<< 8]
+                    if k != 0, event(k, i) { return }
                     i += 1
                 }
             }
+            if done { return }
+            switch b[last] {
+            case 64, 43, 92: visit(last)
+            default: break
+            }
+        }
+
+        /// Handles the pair event `k` (`pairClass` bits) at `(i, i + 1)`; true when the pass is done.
+        @inline(__always) mutating func event(_ k: UInt8, _ i: Int) -> Bool {
+            if k & 2 != 0 {
+                visit(i)
+                // `\n4111...`: a digit after an escape letter also starts a token.
+                if b[i] == 92, i + 2 < n, Self.isEscapeLetter(b[i + 1]), Self.isDigit(b[i + 2]) { digit(i + 2) }
+            }
+            if k & 4 != 0, !medical, i + 2 < n, ComplianceByteScan.gatePrefix(b[i], b[i + 1], b[i + 2]), medicalAt(i) {
+                medical = true
+            }
+            if k & 8 != 0, !iban, ibanAt(i) { iban = true }
+            // A run of one digit cannot be a card (and would only move `resumeAt` past itself).
+            if k & 1 != 0, i + 2 < n {
+                let c = b[i + 2]
+                if Self.isDigit(c) || ((c == 32 || c == 45) && i + 3 < n && Self.isDigit(b[i + 3])) { digit(i + 1) }
+            }
+            return done
         }
 
         /// A digit: the start of a run (PAN rule) or the third byte of `CCdd` (IBAN start).
@@ -173,7 +217,7 @@ extension ComplianceByteScan {
         }
 
         /// Whether the backslash at `q` starts an escape (an odd number of backslashes ends there).
-        func escapes(at q: Int) -> Bool {
+        @inline(__always) func escapes(at q: Int) -> Bool {
             var k = 0
             while q - k >= 0 && b[q - k] == 92 { k += 1 }
             return k & 1 == 1
@@ -181,7 +225,7 @@ extension ComplianceByteScan {
 
         /// Whether position p can start a token in the decoded string: the start, a byte that
         /// is not a letter or digit, or one that is the letter of an escape (`\n4111...`).
-        func boundary(_ p: Int) -> Bool {
+        @inline(__always) func boundary(_ p: Int) -> Bool {
             if p == 0 || !Self.isAlnum(b[p - 1]) { return true }
             return p >= 2 && b[p - 2] == 92 && Self.isEscapeLetter(b[p - 1]) && escapes(at: p - 2)
         }
@@ -269,7 +313,7 @@ extension ComplianceByteScan {
         }
 
         /// An EU/EEA country code then two digits, standing alone: where `euIBANCountry` starts.
-        func ibanAt(_ i: Int) -> Bool {
+        @inline(__always) func ibanAt(_ i: Int) -> Bool {
             guard i + 4 <= n, Self.isUpper(b[i + 1]), Self.isDigit(b[i + 2]), Self.isDigit(b[i + 3]), boundary(i) else { return false }
             return ComplianceByteScan.countryTable[Int(b[i] - 65) * 26 + Int(b[i + 1] - 65)]
         }
@@ -289,15 +333,83 @@ extension ComplianceByteScan {
         }
     }
 
-    /// 1: digit; 2: `@`, `+`, backslash; 3: d, i, m, p in either case; 0: nothing to look at.
-    static let classes: [UInt8] = (0..<256).map { c -> UInt8 in
-        switch c {
-        case 48...57: 1
-        case 64, 43, 92: 2
-        case 0x64, 0x69, 0x6D, 0x70, 0x44, 0x49, 0x4D, 0x50: 3
-        default: 0
+    /// The class of the pair `(c0, c1)` at `pairClass[c0 | c1 << 8]`:
+    /// bit 0: a digit c1 after a c0 that is neither a letter nor a digit (a digit run's start
+    /// that may be a token start; after a letter it is not one, escapes aside, see `event`);
+    /// bit 1: c0 is `@` or `+`, or a backslash before `u` or an escape letter;
+    /// bit 2: the first two letters of a gate word (`pairTable` bits 2-5);
+    /// bit 3: an EU/EEA country code (two uppercase letters), where an IBAN may start.
+    static let pairClass: [UInt8] = {
+        var t = [UInt8](repeating: 0, count: 65536)
+        for c1 in 0..<256 {
+            for c0 in 0..<256 {
+                let u0 = UInt8(c0), u1 = UInt8(c1)
+                let alnum0 = u0 &- 48 < 10 || (u0 | 0x20) &- 97 < 26
+                var k: UInt8 = 0
+                if u1 &- 48 < 10 && !alnum0 { k |= 1 }
+                // A backslash matters only before `u` (a `\\u` escape, unless itself escaped) or
+                // an escape letter (`\\n4111...`); before anything else `visit` does nothing.
+                if u0 == 64 || u0 == 43 || (u0 == 92 && (u1 == 0x75 || Pass.isEscapeLetter(u1))) { k |= 2 }
+                if pairTable[c0] & pairTable[256 + c1] & 0x3C != 0 { k |= 4 }
+                if u0 &- 65 < 26, u1 &- 65 < 26, countryTable[Int(u0 - 65) * 26 + Int(u1 - 65)] { k |= 8 }
+                t[c0 | c1 << 8] = k
+            }
         }
+        return t
+    }()
+
+    /// Whether three bytes can start a gate word (`pat`, `mrn`, `med`, `icd`, `dia`, `dx"`, `dx_`).
+    static func gatePrefix(_ c0: UInt8, _ c1: UInt8, _ c2: UInt8) -> Bool {
+        pairTable[Int(c0)] & pairTable[256 + Int(c1)] & pairTable[512 + Int(c2)] & 0x3C != 0
     }
+
+    /// `pairTable[c0] & pairTable[256 + c1]` for the pair `(c0, c1)` at i:
+    /// bit 0: a digit at i + 1 after a byte that is neither a digit nor a lowercase letter;
+    /// bit 1: `@`, `+` or backslash at i;
+    /// bits 2-5: the first two letters (any case) of `pa`tient, `mr`n / `me`dical, `ic`d,
+    /// `di`agnos / `dx`; `pairTable[512 + c2]` has the same bits for a third byte that fits
+    /// (`pat`, `mrn` / `med`, `icd`, `dia` / `dx"` / `dx_`), checked before `medicalAt`.
+    static let pairTable: [UInt8] = {
+        var t = [UInt8](repeating: 0, count: 768)
+        for c in 0..<256 {
+            let u = UInt8(c)
+            let digit = u &- 48 < 10, lower = u &- 97 < 26, letter = (u | 0x20) &- 97 < 26
+            var first: UInt8 = 0, second: UInt8 = 2
+            if !digit && !lower { first |= 1 }
+            if digit { second |= 1 }
+            if u == 64 || u == 43 || u == 92 { first |= 2 }
+            if letter {
+                switch u | 0x20 {
+                case 0x70: first |= 4       // p
+                case 0x6D: first |= 8       // m
+                case 0x69: first |= 16      // i
+                case 0x64: first |= 32      // d
+                default: break
+                }
+                switch u | 0x20 {
+                case 0x61: second |= 4      // a
+                case 0x72, 0x65: second |= 8   // r, e
+                case 0x63: second |= 16     // c
+                case 0x69, 0x78: second |= 32  // i, x
+                default: break
+                }
+            }
+            var third: UInt8 = 0
+            switch u | 0x20 {
+            case 0x74: third |= 4       // t
+            case 0x6E: third |= 8       // n
+            case 0x64: third |= 8 | 16  // d
+            case 0x61: third |= 32      // a
+            default: break
+            }
+            if !letter { third = 0 }
+            if u == 34 || u == 95 { third |= 32 }  // `dx"`, `dx_`
+            t[c] = first
+            t[256 + c] = second
+            t[512 + c] = third
+        }
+        return t
+    }()
 
     /// `CompliancePHI.gateWords` except `dx`, which `medicalAt` checks on its own.
     static let sharpWords: [[UInt8]] = CompliancePHI.gateWords.filter { $0 != Array("dx".utf8) }
