@@ -123,23 +123,103 @@ public final class DetectionPipeline: Sendable {
         try await tick(now())
     }
 
+    /// The server's loop. Stages overlap: while batch N commits (on the store's writer), batch
+    /// N+1 is read and judged. Commits still happen one at a time and in order, each with its
+    /// checkpoint, so a crash resumes exactly after the last committed batch.
     private func run() async {
         var lastTick = now()
+        var inFlight: Task<Result<Void, StoreError>, Never>?
+        // The next batch, read while this one is judged.
+        var prefetch: Task<Result<[SequencedEvent], StoreError>, Never>?
+        var readPosition = position
         while !Task.isCancelled {
             do {
-                let didWork = try await step()
+                let started = DispatchTime.now().uptimeNanoseconds
+                let events: [SequencedEvent]
+                if let next = prefetch {
+                    prefetch = nil
+                    events = try await next.value.get()
+                } else {
+                    events = try await store.events(afterSequence: readPosition, limit: options.batchSize)
+                }
+                if let last = events.last {
+                    prefetch = read(after: last.sequence)
+                    let read = DispatchTime.now().uptimeNanoseconds
+                    let batch = await onQueue { self.process(events, through: last.sequence) }
+                    let processed = DispatchTime.now().uptimeNanoseconds
+                    state.withLock { state in
+                        state.stageNanoseconds.read += read - started
+                        state.stageNanoseconds.detect += processed - read
+                    }
+                    if let previous = inFlight { try await previous.value.get() }
+                    inFlight = Task { await self.commit(batch, through: last.sequence, count: events.count) }
+                    readPosition = last.sequence
+                } else {
+                    if let previous = inFlight {
+                        inFlight = nil
+                        try await previous.value.get()
+                    }
+                    await signal.wait(timeout: options.idlePoll)
+                }
                 let current = now()
                 if current - lastTick >= 1000 {
                     lastTick = current
+                    if let previous = inFlight {
+                        inFlight = nil
+                        try await previous.value.get()
+                    }
                     try await tick(current)
                 }
-                if !didWork { await signal.wait(timeout: options.idlePoll) }
             } catch {
+                if let previous = inFlight {
+                    inFlight = nil
+                    _ = await previous.value
+                }
+                if let next = prefetch {
+                    prefetch = nil
+                    _ = await next.value
+                }
+                // Read again from what is committed (a failed commit's batch is judged again).
+                readPosition = position
                 if Task.isCancelled { break }
                 logger.error("detection pipeline failed; retrying", metadata: ["error": "\(error)"])
                 try? await Task.sleep(for: .seconds(1))
             }
         }
+        if let previous = inFlight { _ = await previous.value }
+        if let next = prefetch { _ = await next.value }
+    }
+
+    private func read(after sequence: Int64) -> Task<Result<[SequencedEvent], StoreError>, Never> {
+        let store = self.store
+        let limit = options.batchSize
+        return Task {
+            do {
+                return .success(try await store.events(afterSequence: sequence, limit: limit))
+            } catch let error as StoreError {
+                return .failure(error)
+            } catch {
+                return .failure(.database("\(error)"))
+            }
+        }
+    }
+
+    private func commit(_ batch: DetectionBatch, through sequence: Int64, count: Int) async -> Result<Void, StoreError> {
+        let started = DispatchTime.now().uptimeNanoseconds
+        do {
+            try await store.commit(batch)
+        } catch {
+            return .failure(error)
+        }
+        let committed = DispatchTime.now().uptimeNanoseconds
+        state.withLock { state in
+            state.position = sequence
+            state.processed += count
+            state.stageNanoseconds.commit += committed - started
+        }
+        processedCounter.increment(by: count)
+        detectionsCounter.increment(by: batch.detections.count)
+        return .success(())
     }
 
     /// One batch: read, detect, commit. False when there was nothing to do.
