@@ -96,3 +96,33 @@ final class HostCorrelator: IncidentCorrelator {
         await store.close()
     }
 }
+
+@Suite struct OverlappedLoopTests {
+    @Test func theRunningLoopJudgesEveryEventOnceAcrossManySmallBatchesAndARestart() async throws {
+        let path = NSTemporaryDirectory() + "pipeline-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = try SQLiteStore(configuration: StoreConfiguration(dataDirectory: path))
+        var options = DetectionPipeline.Options()
+        options.batchSize = 16  // many batches: reads, detection and commits overlap
+        func pipeline() -> DetectionPipeline {
+            DetectionPipeline(store: store, engine: TitleEngine(), incidents: HostCorrelator(), now: { 1_790_000_000_100 },
+                              options: options, logger: Logger(label: "test"))
+        }
+        let events = (1...300).map { DetectionPipelineTests.event($0, kind: .event, title: $0 % 3 == 0 ? "evil \($0)" : "fine") }
+        _ = try await store.append(Array(events[..<150]), fingerprints: Array(repeating: nil, count: 150), idempotencyKey: nil, answer: nil)
+        let first = pipeline()
+        try await first.start()
+        try await first.drain()
+        await first.stop()
+        _ = try await store.append(Array(events[150...]), fingerprints: Array(repeating: nil, count: 150), idempotencyKey: nil, answer: nil)
+        let second = pipeline()
+        try await second.start()
+        try await second.drain()
+        await second.stop()
+        var query = RecordQuery()
+        query.limit = 1000
+        #expect(try await store.detections(query).items.count == 100)
+        #expect(try await store.checkpoint(DetectionPipeline.checkpointName) == store.lastEventSequence())
+        await store.close()
+    }
+}
