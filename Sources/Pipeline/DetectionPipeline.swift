@@ -144,13 +144,7 @@ public final class DetectionPipeline: Sendable {
                 }
                 if let last = events.last {
                     prefetch = read(after: last.sequence)
-                    let read = DispatchTime.now().uptimeNanoseconds
-                    let batch = await onQueue { self.process(events, through: last.sequence) }
-                    let processed = DispatchTime.now().uptimeNanoseconds
-                    state.withLock { state in
-                        state.stageNanoseconds.read += read - started
-                        state.stageNanoseconds.detect += processed - read
-                    }
+                    let batch = await judge(events, through: last.sequence, readStarted: started)
                     if let previous = inFlight { try await previous.value.get() }
                     inFlight = Task { await self.commit(batch, through: last.sequence, count: events.count) }
                     readPosition = last.sequence
@@ -225,25 +219,25 @@ public final class DetectionPipeline: Sendable {
     /// One batch: read, detect, commit. False when there was nothing to do.
     @discardableResult
     func step() async throws(StoreError) -> Bool {
-        let position = state.withLock { $0.position }
         let started = DispatchTime.now().uptimeNanoseconds
         let events = try await store.events(afterSequence: position, limit: options.batchSize)
         guard let last = events.last else { return false }
-        let read = DispatchTime.now().uptimeNanoseconds
-        let batch = await onQueue { self.process(events, through: last.sequence) }
-        let processed = DispatchTime.now().uptimeNanoseconds
-        try await store.commit(batch)
-        let committed = DispatchTime.now().uptimeNanoseconds
-        state.withLock { state in
-            state.position = last.sequence
-            state.processed += events.count
-            state.stageNanoseconds.read += read - started
-            state.stageNanoseconds.detect += processed - read
-            state.stageNanoseconds.commit += committed - processed
-        }
-        processedCounter.increment(by: events.count)
-        detectionsCounter.increment(by: batch.detections.count)
+        let batch = await judge(events, through: last.sequence, readStarted: started)
+        try await commit(batch, through: last.sequence, count: events.count).get()
         return true
+    }
+
+    /// Runs the detectors and correlation over a batch read since `readStarted` (on `queue`),
+    /// recording the stage times.
+    private func judge(_ events: [SequencedEvent], through sequence: Int64, readStarted: UInt64) async -> DetectionBatch {
+        let read = DispatchTime.now().uptimeNanoseconds
+        let batch = await onQueue { self.process(events, through: sequence) }
+        let processed = DispatchTime.now().uptimeNanoseconds
+        state.withLock { state in
+            state.stageNanoseconds.read += read - readStarted
+            state.stageNanoseconds.detect += processed - read
+        }
+        return batch
     }
 
     private func tick(_ current: Int64) async throws(StoreError) {

@@ -176,4 +176,26 @@ import WebServer
         #expect(incidents.count == 2)
         #expect(incidents.map { $0["finding_count"] as? Int }.compactMap { $0 }.sorted() == [1, 2])
     }
+
+    @Test func directoryRulesCanBeSwitchedOffButNotReplacedOverTheAPI() async throws {
+        let directory = NSTemporaryDirectory() + "rules-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory + "/windows", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Self.encodedPowershellRule.write(toFile: directory + "/windows/encoded.yml", atomically: true, encoding: .utf8)
+        var settings = DetectionSettings()
+        settings.rulesDirectory = directory
+        let harness = try await APITestHarness(detection: settings)
+        let id = "5b4f3c2a-1111-4222-8333-944455556666"
+        #expect(await harness.send(.get, "/v1/rules/\(id)", token: harness.responderToken).jsonObject?["source"] as? String == "directory")
+        let replaced = await harness.send(.post, "/v1/rules", token: harness.responderToken,
+                                          headers: [("Content-Type", "application/yaml")], body: Array(Self.encodedPowershellRule.utf8))
+        #expect(replaced.status.code == 409)
+        #expect(await harness.send(.delete, "/v1/rules/\(id)", token: harness.responderToken).status.code == 204)
+        #expect(await harness.send(.get, "/v1/rules/\(id)", token: harness.responderToken).status.code == 404)
+        _ = await harness.send(.post, "/v1/events", token: harness.ingestToken,
+                               json: Self.sysmonProcess(commandLine: "powershell.exe -nop -enc SQBFAFgA"))
+        try await drain(harness)
+        #expect(items(await harness.send(.get, "/v1/detections?type=sigma", token: harness.responderToken)).isEmpty)
+        #expect(await harness.send(.delete, "/v1/rules/\(id)", token: harness.responderToken).status.code == 404)
+    }
 }

@@ -97,6 +97,27 @@ final class HostCorrelator: IncidentCorrelator {
     }
 }
 
+@Suite struct LifecycleUpdateTests {
+    @Test func resolvedAndAcknowledgedAlertsAreNotNewFindings() async throws {
+        let path = NSTemporaryDirectory() + "pipeline-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = try SQLiteStore(configuration: StoreConfiguration(dataDirectory: path))
+        var firing = DetectionPipelineTests.event(1, kind: .alert, title: "disk full", host: "db-1")
+        firing.status = "firing"
+        var resolved = DetectionPipelineTests.event(2, kind: .alert, title: "disk full", host: "db-2")
+        resolved.status = "resolved"
+        var acknowledged = DetectionPipelineTests.event(3, kind: .alert, title: "cpu", host: "db-3")
+        acknowledged.status = "acknowledge"
+        _ = try await store.append([firing, resolved, acknowledged], fingerprints: [nil, nil, nil], idempotencyKey: nil, answer: nil)
+        let pipeline = DetectionPipeline(store: store, engine: TitleEngine(), incidents: HostCorrelator(),
+                                         now: { 1_790_000_000_100 }, logger: Logger(label: "test"))
+        try await pipeline.drain()
+        let views = try await store.detections(RecordQuery()).items.map { try JSONDecoder().decode(DetectionView.self, from: Data($0)) }
+        #expect(views.map(\.incident_id) == ["inc_db-1"])
+        await store.close()
+    }
+}
+
 @Suite struct OverlappedLoopTests {
     @Test func theRunningLoopJudgesEveryEventOnceAcrossManySmallBatchesAndARestart() async throws {
         let path = NSTemporaryDirectory() + "pipeline-\(UUID().uuidString)"
