@@ -21,7 +21,7 @@ enum DetectionOptions {
         let domain = source.string(nil, env: "MWRASP_CANARY_DOMAIN", key: "canaries.domain") ?? "canary.mwrasp.invalid"
         settings.canaries = CanaryConfiguration(baseURL: baseURL, domain: domain)
 
-        // thresholds.<DETECTOR-ID>.<name>: <number>, e.g. thresholds.QTD-001.confidence_threshold: 0.9
+        // thresholds.<DETECTOR-ID>.<name>: <number>, e.g. thresholds.QTD-001.confidence: 0.9
         var overrides: [String: [String: Double]] = [:]
         for key in source.file.values.keys where key.hasPrefix("thresholds.") {
             let parts = key.split(separator: ".", maxSplits: 2).map(String.init)

@@ -3,7 +3,8 @@ import HTTPCore
 import WebServer
 
 /// `GET /v1/catalog`: the built-in detectors of the seed (QTD-001...) and the deployment's
-/// own definitions, with their thresholds as configured and the workflows they trigger.
+/// own definitions, with each threshold's default (the seed's number; a deployment's
+/// overrides apply to the detectors, not to this listing) and the workflows they trigger.
 struct CatalogRoutes {
     let environment: APIEnvironment
 
