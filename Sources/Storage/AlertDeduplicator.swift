@@ -4,20 +4,30 @@ import MWRASPCore
 /// Folds repeated alerts into one `alerts` row per fingerprint and dedup window.
 ///
 /// Confined to the writer queue (not thread-safe on purpose). It keeps the latest alert of each
-/// recently seen fingerprint in memory, so dedup costs no SELECT per event; after a restart (or a
-/// failed batch) the map starts empty and each fingerprint is looked up once, then cached.
-/// Touched alerts are written once per batch (`flush`), not once per event.
+/// recently seen fingerprint in memory and changes it in place, so dedup costs no SELECT and no
+/// copy per event; a fingerprint not in memory is looked up in SQLite only if the key filter has
+/// seen it (after a restart, or after eviction). Touched alerts are logged once per batch
+/// (`takeDirty`), not once per event.
 final class AlertDeduplicator {
+    /// One cached alert, changed in place.
+    private final class Entry {
+        var alert: AlertRecord
+        var isDirty = false
+        init(_ alert: AlertRecord) { self.alert = alert }
+    }
+
     private let window: Int64
     private let escalateAfterRepeats: Int?
-    /// Fingerprint -> its latest alert, as it will be after the current transaction commits.
-    private var latest: [String: AlertRecord] = [:]
-    /// Alerts changed in the current transaction, by id.
-    private var dirty: [Int64: AlertRecord] = [:]
-    /// The writer assigns alert ids itself so that an event row can name its alert before the
-    /// alert row is written; loaded from the table after each reset.
+    /// Every fingerprint that has an alert (in SQLite or in memory) is in here.
+    private let filter: KeyFilter
+    /// Fingerprint -> its latest alert, as it will be once the current batch is logged.
+    private var latest: [String: Entry] = [:]
+    /// Alerts changed in the current batch.
+    private var dirty: [Entry] = []
+    /// The writer assigns alert ids itself so that an event can name its alert before the alert
+    /// row is written; loaded from the table after each reset.
     private var nextID: Int64?
-    /// Newest `lastSeen` written: entries older than it by more than the window are dead.
+    /// Newest `lastSeen` recorded: entries older than it by more than the window are dead.
     private var newestSeen: Int64 = .min
 
     /// Past this many cached fingerprints, expired ones are dropped; past `hardCap`, all are
@@ -27,68 +37,70 @@ final class AlertDeduplicator {
     private var sizeAfterEviction = 0
     private var lastEvictionAt: Int64 = .min / 2
 
-    init(windowMilliseconds: Int64, escalateAfterRepeats: Int?) {
+    init(windowMilliseconds: Int64, escalateAfterRepeats: Int?, filter: KeyFilter) {
         self.window = windowMilliseconds
         self.escalateAfterRepeats = escalateAfterRepeats
+        self.filter = filter
     }
 
     var cachedFingerprints: Int { latest.count }
 
-    /// What the alert for `fingerprint` becomes with `event` (a repeat within the window, or a
-    /// new alert). Changes nothing: the writer applies it only once the event row is inserted.
-    func plan(_ event: Event, fingerprint: String, db: Database) throws -> AlertRecord {
-        if var alert = try current(fingerprint, db: db),
-           abs(event.receivedAt - alert.lastSeen) <= window {
-            alert.count += 1
-            alert.lastSeen = Swift.max(alert.lastSeen, event.receivedAt)
-            alert.lastEventID = event.id
-            if let status = event.status { alert.status = status }
-            if alert.title == nil { alert.title = event.title }
-            alert.severity = Self.higher(alert.severity, event.severity)
-            if let every = escalateAfterRepeats, every > 0, alert.count % every == 0 {
-                alert.severity = Self.raised(alert.severity)
+    /// Counts `event` into the alert of `fingerprint` (a repeat within the window), or opens a
+    /// new alert; returns the alert's id.
+    func record(_ event: Event, fingerprint: String, db: Database) throws -> Int64 {
+        newestSeen = Swift.max(newestSeen, event.receivedAt)
+        if let entry = try current(fingerprint, db: db), abs(event.receivedAt - entry.alert.lastSeen) <= window {
+            entry.alert.count += 1
+            entry.alert.lastSeen = Swift.max(entry.alert.lastSeen, event.receivedAt)
+            entry.alert.lastEventID = event.id
+            if let status = event.status { entry.alert.status = status }
+            if entry.alert.title == nil { entry.alert.title = event.title }
+            entry.alert.severity = Self.higher(entry.alert.severity, event.severity)
+            if let every = escalateAfterRepeats, every > 0, entry.alert.count % every == 0 {
+                entry.alert.severity = Self.raised(entry.alert.severity)
             }
-            return alert
+            markDirty(entry)
+            return entry.alert.id
         }
-        return AlertRecord(
-            id: try peekNextID(db: db), fingerprint: fingerprint, firstEventID: event.id, lastEventID: event.id,
+        let id = try takeNextID(db: db)
+        let entry = Entry(AlertRecord(
+            id: id, fingerprint: fingerprint, firstEventID: event.id, lastEventID: event.id,
             count: 1, firstSeen: event.receivedAt, lastSeen: event.receivedAt, severity: event.severity,
-            status: event.status, title: event.title, source: event.source)
+            status: event.status, title: event.title, source: event.source))
+        latest[fingerprint] = entry
+        filter.insert(KeyHash(.fingerprint, fingerprint))
+        markDirty(entry)
+        return id
     }
 
-    /// Records a planned alert whose event row was stored.
-    func apply(_ alert: AlertRecord) {
-        latest[alert.fingerprint] = alert
-        dirty[alert.id] = alert
-        if let next = nextID, alert.id >= next { nextID = alert.id + 1 }
-        newestSeen = Swift.max(newestSeen, alert.lastSeen)
-    }
-
-    /// Writes every alert touched in this transaction (one upsert each).
-    func flush(db: Database) throws {
-        guard !dirty.isEmpty else { return }
-        let statement = try db.cachedStatement(sql: AlertRow.upsertSQL)
-        for alert in dirty.values {
-            try statement.execute(arguments: AlertRow.arguments(alert))
+    /// Every alert touched since the last call, once each (its state now): the writer logs
+    /// them, the indexer upserts them.
+    func takeDirty() -> [AlertRecord] {
+        guard !dirty.isEmpty else { return [] }
+        defer { dirty.removeAll(keepingCapacity: true) }
+        return dirty.map { entry in
+            entry.isDirty = false
+            return entry.alert
         }
-        dirty.removeAll(keepingCapacity: true)
     }
 
-    /// Called after a commit: keeps the map bounded. A pass over the map costs its size, so it
+    /// Called before each batch: keeps the map bounded. A pass over the map costs its size, so it
     /// runs only when the map has doubled since the last pass or a quarter of the window has
     /// gone by; running it after every commit made a busy window (many live fingerprints, none
-    /// expired) cost a full scan per batch.
-    func evictExpired() {
+    /// expired) cost a full scan per batch. `canForgetLive`: SQLite holds every alert in the map
+    /// (the indexer has caught up), so dropping live ones past `hardCap` only costs lookups;
+    /// otherwise a lookup could read a stale row.
+    func evictExpired(canForgetLive: Bool) {
         guard latest.count > softCap else { return }
         guard latest.count >= 2 * sizeAfterEviction || newestSeen - lastEvictionAt >= window / 4 else { return }
         let horizon = newestSeen - window
-        latest = latest.filter { $0.value.lastSeen >= horizon }
-        if latest.count > hardCap { latest.removeAll() }
+        latest = latest.filter { $0.value.alert.lastSeen >= horizon }
+        if latest.count > hardCap, canForgetLive { latest.removeAll() }
         sizeAfterEviction = latest.count
         lastEvictionAt = newestSeen
     }
 
-    /// Called when a transaction rolled back: the map may hold changes that never reached disk.
+    /// Called when a batch failed: the map may hold changes that never reached disk.
     func reset() {
         latest.removeAll()
         sizeAfterEviction = 0
@@ -96,20 +108,26 @@ final class AlertDeduplicator {
         nextID = nil
     }
 
-    private func current(_ fingerprint: String, db: Database) throws -> AlertRecord? {
+    private func markDirty(_ entry: Entry) {
+        guard !entry.isDirty else { return }
+        entry.isDirty = true
+        dirty.append(entry)
+    }
+
+    private func current(_ fingerprint: String, db: Database) throws -> Entry? {
         if let cached = latest[fingerprint] { return cached }
+        guard filter.mightContain(KeyHash(.fingerprint, fingerprint)) else { return nil }
         let statement = try db.cachedStatement(
             sql: "SELECT \(AlertRow.columns) FROM alerts WHERE fingerprint = ? ORDER BY last_seen DESC LIMIT 1")
         guard let row = try Row.fetchOne(statement, arguments: [fingerprint]) else { return nil }
-        let alert = try AlertRow.decode(row)
-        latest[fingerprint] = alert
-        return alert
+        let entry = Entry(try AlertRow.decode(row))
+        latest[fingerprint] = entry
+        return entry
     }
 
-    private func peekNextID(db: Database) throws -> Int64 {
-        if let nextID { return nextID }
-        let next = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM alerts") ?? 1
-        nextID = next
+    private func takeNextID(db: Database) throws -> Int64 {
+        let next = try nextID ?? (Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM alerts") ?? 1)
+        nextID = next + 1
         return next
     }
 

@@ -7,22 +7,14 @@ enum AlertRow {
         id, fingerprint, first_event_id, last_event_id, count, first_seen, last_seen, severity, status, title, source
         """
 
-    /// The writer owns alert ids, so one upsert per touched alert per batch covers both new and
-    /// repeated alerts.
+    /// The writer owns alert ids, so one upsert per touched alert per frame covers both new and
+    /// repeated alerts (bound by `EventInsert.upsert`).
     static let upsertSQL = """
         INSERT INTO alerts (\(columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?)
         ON CONFLICT(id) DO UPDATE SET last_event_id = excluded.last_event_id, count = excluded.count,
             last_seen = excluded.last_seen, severity = excluded.severity, status = excluded.status,
             title = excluded.title
         """
-
-    static func arguments(_ alert: AlertRecord) -> StatementArguments {
-        StatementArguments([
-            alert.id, alert.fingerprint, alert.firstEventID.rawValue, alert.lastEventID.rawValue, alert.count,
-            alert.firstSeen, alert.lastSeen, alert.severity?.rawValue, alert.status, alert.title,
-            alert.source.rawValue,
-        ] as [(any DatabaseValueConvertible)?])
-    }
 
     static func decode(_ row: Row) throws(StoreError) -> AlertRecord {
         let first: String = row[2]

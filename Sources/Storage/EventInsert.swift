@@ -1,79 +1,56 @@
 import GRDB
-import GRDBSQLite
 import MWRASPCore
 
-/// Inserts events through GRDB's cached prepared statement, binding values with the SQLite C
-/// API directly. Why not `execute(arguments:)`: building a `StatementArguments` (an array of
-/// existentials, plus a `Data` copy per blob) cost more CPU than SQLite itself per event in the
-/// benchmark; binding straight from the `Event`'s storage removes those allocations. The SQL is
-/// still one fixed prepared statement; no value ever enters the SQL text.
+/// Inserts the indexer's rows: events (their bytes stay in the log; the row points at them) and
+/// alert upserts, through `RowBinder`.
 struct EventInsert {
-    private let statement: Statement
-    private let connection: OpaquePointer
+    private let events: RowBinder
+    private let alerts: RowBinder
 
     init(db: Database) throws {
-        statement = try db.cachedStatement(sql: EventRow.insertSQL)
-        connection = db.sqliteConnection!
+        events = try RowBinder(db: db, sql: EventRow.insertSQL)
+        alerts = try RowBinder(db: db, sql: AlertRow.upsertSQL)
     }
 
-    /// Inserts `event`; false when it was skipped as a duplicate (OR IGNORE).
-    func insert(_ event: Event, alertID: Int64?) throws -> Bool {
-        let handle = statement.sqliteStatement
-        sqlite3_reset(handle)
-        bindText(1, event.id.rawValue)
-        sqlite3_bind_int64(handle, 2, event.timestamp)
-        sqlite3_bind_int64(handle, 3, event.receivedAt)
-        bindText(4, event.source.rawValue)
-        bindText(5, event.kind.rawValue)
-        bindText(6, event.dataset)
-        if let severity = event.severity { sqlite3_bind_int64(handle, 7, Int64(severity.rawValue)) } else { sqlite3_bind_null(handle, 7) }
-        bindText(8, event.title)
-        bindText(9, event.sourceIP)
-        bindText(10, event.destinationIP)
-        bindText(11, event.userName)
-        bindText(12, event.hostName)
-        bindText(13, event.externalID)
-        bindText(14, event.status)
-        if let alertID { sqlite3_bind_int64(handle, 15, alertID) } else { sqlite3_bind_null(handle, 15) }
-        // The blobs are bound without a copy (SQLITE_STATIC) and stepped while their storage is
-        // pinned; the bindings are cleared before the buffers go away.
-        let code = event.document.withUnsafeBytes { document in
-            event.original.withUnsafeBytes { original in
-                bindBlob(16, document)
-                bindBlob(17, original)
-                defer { sqlite3_clear_bindings(handle) }
-                return sqlite3_step(handle)
-            }
-        }
-        guard code == SQLITE_DONE else {
-            let message = String(cString: sqlite3_errmsg(connection))
-            sqlite3_reset(handle)
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: EventRow.insertSQL)
-        }
-        return sqlite3_changes(connection) > 0
+    /// False when the row was already there (OR IGNORE: a replay after a crash, or a duplicate id).
+    @discardableResult
+    func insert(_ logged: LoggedEvent) throws -> Bool {
+        let event = logged.event
+        events.integer(logged.sequence)
+        events.text(event.id.rawValue)
+        events.integer(event.timestamp)
+        events.integer(event.receivedAt)
+        events.text(event.source.rawValue)
+        events.text(event.kind.rawValue)
+        events.text(event.dataset)
+        events.integer(event.severity.map { Int64($0.rawValue) })
+        events.text(event.title)
+        events.text(event.sourceIP)
+        events.text(event.destinationIP)
+        events.text(event.userName)
+        events.text(event.hostName)
+        events.text(event.externalID)
+        events.text(event.status)
+        events.integer(logged.alertID)
+        events.integer(logged.blobPosition)
+        events.integer(Int64(logged.documentLength))
+        events.integer(Int64(logged.originalLength))
+        return try events.step()
     }
 
-    private func bindText(_ index: Int32, _ text: String?) {
-        let handle = statement.sqliteStatement
-        guard var text else {
-            sqlite3_bind_null(handle, index)
-            return
-        }
-        text.withUTF8 { bytes in
-            _ = sqlite3_bind_text(handle, index, bytes.baseAddress, Int32(bytes.count), SQLITE_TRANSIENT)
-        }
-    }
-
-    private func bindBlob(_ index: Int32, _ bytes: UnsafeRawBufferPointer) {
-        // An empty array has no base address; SQLite reads a null pointer as NULL, so bind a
-        // zero-length blob explicitly (the column is NOT NULL).
-        if bytes.isEmpty {
-            sqlite3_bind_zeroblob(statement.sqliteStatement, index, 0)
-        } else {
-            sqlite3_bind_blob(statement.sqliteStatement, index, bytes.baseAddress, Int32(bytes.count), nil)
-        }
+    /// Inserts or updates an alert to its state in the log (the writer owns alert ids).
+    func upsert(_ alert: AlertRecord) throws {
+        alerts.integer(alert.id)
+        alerts.text(alert.fingerprint)
+        alerts.text(alert.firstEventID.rawValue)
+        alerts.text(alert.lastEventID.rawValue)
+        alerts.integer(Int64(alert.count))
+        alerts.integer(alert.firstSeen)
+        alerts.integer(alert.lastSeen)
+        alerts.integer(alert.severity.map { Int64($0.rawValue) })
+        alerts.text(alert.status)
+        alerts.text(alert.title)
+        alerts.text(alert.source.rawValue)
+        try alerts.step()
     }
 }
-
-/// SQLite's "copy this value now" destructor marker (a C macro, so not imported).
-private let SQLITE_TRANSIENT = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)

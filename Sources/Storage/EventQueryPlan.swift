@@ -43,12 +43,12 @@ struct EventQueryPlan {
         arguments = StatementArguments(values)
     }
 
-    func page(db: Database) throws -> EventPage {
+    func page(db: Database, log: EventLog) throws -> EventPage {
         let statement = try db.cachedStatement(sql: sql)
         var items: [StoredEvent] = []
         let rows = try Row.fetchCursor(statement, arguments: arguments)
         while let row = try rows.next() {
-            items.append(try EventRow.decode(row))
+            items.append(try EventRow.decode(row, log: log))
         }
         guard items.count > limit else { return EventPage(items: items, nextCursor: nil) }
         items.removeLast(items.count - limit)

@@ -2,26 +2,37 @@ import Foundation
 import GRDB
 import MWRASPCore
 
-/// Maps `Event` to the `events` table and back. One column list serves inserts and selects so
-/// the two cannot drift apart.
+/// Maps `Event` to the `events` table and back.
+///
+/// Rows written since the event log (schema v3) keep the document and original bytes in the log
+/// and point at them (`blob_position`, `document_length`, `original_length`; the blob columns
+/// are empty); rows of older data directories still hold the bytes in `document`/`original`.
+/// `decode` reads either.
 enum EventRow {
     static let columns = """
         id, timestamp, received_at, source, kind, dataset, severity, title, source_ip, destination_ip, \
-        user_name, host_name, external_id, status, alert_id, document, original
+        user_name, host_name, external_id, status, alert_id, document, original, \
+        blob_position, document_length, original_length
         """
+    /// Index of the first column after `columns`, for selects that add more.
+    static let columnCount = 20
 
     /// `columns` prefixed with a table alias, for joins.
     static func qualifiedColumns(_ alias: String) -> String {
         columns.split(separator: ",").map { "\(alias).\($0.trimmingCharacters(in: .whitespaces))" }.joined(separator: ", ")
     }
 
-    /// OR IGNORE: an event whose id or (source, external_id) is already stored — earlier in this
-    /// transaction or in an earlier one — is skipped; `sqlite3_changes() == 0` tells the writer
-    /// so (see `EventInsert`).
-    static let insertSQL = "INSERT OR IGNORE INTO events (\(columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    /// OR IGNORE: a row whose seq, id or (source, external_id) is already stored is skipped
+    /// (a replay of the log after a crash re-applies frames the checkpoint had not covered).
+    static let insertSQL = """
+        INSERT OR IGNORE INTO events (seq, id, timestamp, received_at, source, kind, dataset, severity, title, \
+        source_ip, destination_ip, user_name, host_name, external_id, status, alert_id, document, original, \
+        blob_position, document_length, original_length)
+        VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,X'',X'',?,?,?)
+        """
 
     /// Decodes a row selected with `columns`, in order.
-    static func decode(_ row: Row) throws(StoreError) -> StoredEvent {
+    static func decode(_ row: Row, log: EventLog) throws(StoreError) -> StoredEvent {
         let idText: String = row[0]
         guard let id = EventID(rawValue: idText) else { throw .database("corrupt event id \(idText)") }
         let sourceText: String = row[3]
@@ -30,14 +41,24 @@ enum EventRow {
             throw .database("corrupt event \(idText): source \(sourceText), kind \(kindText)")
         }
         let severity = (row[6] as Int?).flatMap(Severity.init(rawValue:))
-        let document: Data = row[15]
-        let original: Data = row[16]
+        let document: [UInt8]
+        let original: [UInt8]
+        if let position = row[17] as Int64? {
+            let documentLength: Int = row[18]
+            let originalLength: Int = row[19]
+            let bytes = try log.read(position: position, count: documentLength + originalLength)
+            document = Array(bytes[0..<documentLength])
+            original = Array(bytes[documentLength...])
+        } else {
+            document = [UInt8](row[15] as Data)
+            original = [UInt8](row[16] as Data)
+        }
         let event = Event(
             id: id, timestamp: row[1], receivedAt: row[2], source: source, kind: kind,
             dataset: row[5], severity: severity, title: row[7],
             sourceIP: row[8], destinationIP: row[9], userName: row[10], hostName: row[11],
             externalID: row[12], status: row[13],
-            document: [UInt8](document), original: [UInt8](original))
+            document: document, original: original)
         return StoredEvent(event: event, alertID: row[14])
     }
 

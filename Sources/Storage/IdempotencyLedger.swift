@@ -16,7 +16,7 @@ enum IdempotencyLedger {
 
     static func record(_ answer: StoredAnswer, forKey key: String, at now: Int64, db: Database) throws {
         let statement = try db.cachedStatement(
-            sql: "INSERT INTO idempotency (key, status, content_type, body, created_at) VALUES (?, ?, ?, ?, ?)")
+            sql: "INSERT OR IGNORE INTO idempotency (key, status, content_type, body, created_at) VALUES (?, ?, ?, ?, ?)")
         try statement.execute(arguments: [key, answer.status, answer.contentType, Data(answer.body), now])
     }
 

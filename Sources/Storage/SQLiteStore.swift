@@ -4,15 +4,21 @@ import GRDB
 import MWRASPCore
 import Synchronization
 
-/// The embedded store: SQLite in WAL mode through GRDB (DESIGN.md §10).
+/// The embedded store (DESIGN.md §10): an append-only event log for durability, SQLite in WAL
+/// mode through GRDB for everything that is queried.
 ///
-/// Writes of events go through `WriteQueue` (group commit on its own serial queue); reads use
-/// GRDB's reader connections, which in WAL mode never wait for the writer. The writer
-/// connection runs with `synchronous = FULL`, so a commit returns after the WAL is fsynced and
-/// an acknowledged append survives kill -9 and power loss.
+/// Appends go through `WriteQueue` (group commit on its own serial queue): `LogAppender`
+/// writes each batch as one checksummed frame of `EventLog` and fdatasyncs it, and only then
+/// are the callers answered, so an acknowledged append survives kill -9 and power loss. The
+/// `Indexer` then applies the frame to SQLite (typed columns and indexes; the event bytes stay
+/// in the log), with the log position as checkpoint; at open, frames past the checkpoint are
+/// applied again. Reads use GRDB's reader connections and first wait until everything
+/// acknowledged before them is indexed, so a GET after a 202 sees the event.
 public final class SQLiteStore: Store {
     private let pool: DatabasePool
     private let writeQueue: WriteQueue
+    private let indexer: Indexer
+    let eventLog: EventLog
     private let isClosed = Mutex(false)
 
     /// Opens (creating the directory and file if missing) and migrates.
@@ -54,7 +60,15 @@ public final class SQLiteStore: Store {
         } catch {
             throw StoreError.wrap(error)
         }
-        writeQueue = WriteQueue(writer: BatchWriter(pool: pool, configuration: configuration), configuration: configuration)
+        let log = try EventLog(directory: configuration.logDirectory)
+        let recovery = try LogRecovery.run(log: log, pool: pool)
+        let filter = try LogRecovery.loadKeyFilter(pool: pool, bits: configuration.keyFilterBits)
+        eventLog = log
+        indexer = Indexer(pool: pool, appliedPosition: recovery.endPosition,
+                          idempotencyRetention: configuration.idempotencyRetentionMilliseconds)
+        let appender = LogAppender(pool: pool, log: log, indexer: indexer, filter: filter,
+                                   nextSequence: recovery.nextSequence, configuration: configuration)
+        writeQueue = WriteQueue(writer: appender, indexer: indexer, configuration: configuration)
     }
 
     // MARK: Appends
@@ -76,12 +90,15 @@ public final class SQLiteStore: Store {
         return try result.get()
     }
 
-    /// Group-commit transactions committed so far (tests check that appends are batched).
+    /// Group commits (log frames) written so far (tests check that appends are batched).
     var committedBatches: Int { writeQueue.committedBatches }
 
     /// Holds the writer (tests fill the queue deterministically); `resumeWriter` releases it.
     func pauseWriter() { writeQueue.pause() }
     func resumeWriter() { writeQueue.resume() }
+    /// Holds the indexer: appends are acknowledged from the log while SQLite lags.
+    func pauseIndexerForTesting() { indexer.pause() }
+    func resumeIndexerForTesting() { indexer.resume() }
     var poolForTesting: DatabasePool { pool }
 
     // MARK: Reads
@@ -89,13 +106,15 @@ public final class SQLiteStore: Store {
     public func events(_ query: EventQuery) async throws(StoreError) -> EventPage {
         let after = try query.cursor.map { (cursor: String) throws(StoreError) -> EventID in try EventCursor.decode(cursor) }
         let plan = EventQueryPlan(query, after: after)
-        return try await read { db in try plan.page(db: db) }
+        let log = eventLog
+        return try await read { db in try plan.page(db: db, log: log) }
     }
 
     public func event(id: EventID) async throws(StoreError) -> StoredEvent? {
-        try await read { db in
+        let log = eventLog
+        return try await read { db in
             let statement = try db.cachedStatement(sql: "SELECT \(EventRow.columns) FROM events WHERE id = ?")
-            return try Row.fetchOne(statement, arguments: [id.rawValue]).map(EventRow.decode)
+            return try Row.fetchOne(statement, arguments: [id.rawValue]).map { row throws in try EventRow.decode(row, log: log) }
         }
     }
 
@@ -159,22 +178,35 @@ public final class SQLiteStore: Store {
     // MARK: Operations
 
     public func isHealthy() async -> Bool {
-        (try? await read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+        // Health must not wait behind the indexer during a burst.
+        (try? await read(waitForIndex: false) { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
     }
 
+    /// A complete copy of the store in a new data directory `path`: SQLite's online backup,
+    /// then the log's segments. The copy's checkpoint is at most the log position copied, so
+    /// opening it re-applies any frame the SQLite copy had not indexed yet; a frame being
+    /// written while its segment was copied is torn in the copy, unacknowledged when the SQLite
+    /// copy was taken, and recovery stops before it.
     public func backup(to path: String) async throws(StoreError) {
         if isClosed.withLock({ $0 }) { throw .closed }
         guard !FileManager.default.fileExists(atPath: path) else {
             throw .database("backup target already exists: \(path)")
         }
         let pool = self.pool
-        // The online backup copies the whole file synchronously: keep it off the cooperative pool.
+        let log = eventLog
+        // The copies are synchronous: keep them off the cooperative pool.
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, StoreError>, Never>) in
             DispatchQueue.global(qos: .utility).async {
                 do {
-                    let destination = try DatabaseQueue(path: path)
+                    let target = StoreConfiguration(dataDirectory: path)
+                    try FileManager.default.createDirectory(atPath: target.logDirectory, withIntermediateDirectories: true)
+                    let destination = try DatabaseQueue(path: target.databasePath)
                     try pool.backup(to: destination)
                     try destination.close()
+                    for start in log.segmentStarts {
+                        let name = (log.segmentPath(start) as NSString).lastPathComponent
+                        try FileManager.default.copyItem(atPath: log.segmentPath(start), toPath: target.logDirectory + "/" + name)
+                    }
                     continuation.resume(returning: .success(()))
                 } catch {
                     continuation.resume(returning: .failure(.wrap(error)))
@@ -191,13 +223,16 @@ public final class SQLiteStore: Store {
         }
         guard !wasClosed else { return }
         await writeQueue.close()
+        await indexer.close()
         let pool = self.pool
+        let log = eventLog
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             DispatchQueue.global(qos: .utility).async {
                 // Leave a small WAL behind and let the next open start clean; failure here only
                 // means a reader was still busy, and SQLite recovers the WAL on the next open.
                 _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
                 try? pool.close()
+                log.close()
                 continuation.resume()
             }
         }
@@ -205,9 +240,13 @@ public final class SQLiteStore: Store {
 
     // MARK: Helpers
 
-    /// A read on one of GRDB's reader connections (their own dispatch queues, not the cooperative pool).
-    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+    /// A read on one of GRDB's reader connections (their own dispatch queues, not the
+    /// cooperative pool), once everything acknowledged before the call is indexed.
+    func read<T: Sendable>(waitForIndex: Bool = true, _ body: @escaping @Sendable (Database) throws -> T)
+        async throws(StoreError) -> T
+    {
         if isClosed.withLock({ $0 }) { throw .closed }
+        if waitForIndex { await indexer.waitUntilIndexed() }
         do {
             return try await pool.read(body)
         } catch {

@@ -3,8 +3,7 @@ import MWRASPCore
 /// The durable store behind ingestion, queries, alerts dedup and tokens. `SQLiteStore` is the
 /// embedded implementation (DESIGN.md §10); a PostgreSQL one can follow the same contract.
 public protocol Store: Sendable {
-    /// Durably stores `events` (group commit): returns only once the transaction holding them is
-    /// committed and synced. `fingerprints` is parallel to `events` (nil = no dedup for that
+    /// Durably stores `events` (group commit): returns only once they are synced to disk. `fingerprints` is parallel to `events` (nil = no dedup for that
     /// event). With `idempotencyKey`: if the key was recorded before, stores nothing and returns
     /// `.replayed(first answer)`; otherwise stores the events and records `answer` under the key
     /// in the same transaction. Events of kind `.alert` with a fingerprint are deduplicated.
@@ -26,7 +25,7 @@ public protocol Store: Sendable {
 
     /// A trivial read succeeds.
     func isHealthy() async -> Bool
-    /// SQLite online backup into a new file.
+    /// A complete copy of the store into a new data directory.
     func backup(to path: String) async throws(StoreError)
     /// Flushes queued appends (they complete), then closes.
     func close() async

@@ -2,7 +2,7 @@
 public struct StoreConfiguration: Sendable {
     /// Where `mwrasp.sqlite` lives; created if missing.
     public var dataDirectory: String
-    /// Writer queue cap in events (queued plus being written). Past it `append` answers
+    /// Writer queue cap in events (queued, being written, or logged and not yet indexed). Past it `append` answers
     /// `.overloaded` at once, so a burst cannot grow memory without bound.
     public var maxQueuedEvents = 200_000
     /// Writer queue cap in bytes (document + original + a fixed overhead per event).
@@ -19,8 +19,16 @@ public struct StoreConfiguration: Sendable {
     /// Idempotency keys older than this may be purged.
     public var idempotencyRetentionMilliseconds: Int64 = 24 * 3_600_000
 
+    /// Size of the Bloom filter over stored ids and keys (a power of two, in bits; see `KeyFilter`).
+    public var keyFilterBits = 1 << 27
+
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory
+    }
+
+    /// The event log's segments inside `dataDirectory`.
+    public var logDirectory: String {
+        dataDirectory.hasSuffix("/") ? dataDirectory + "log" : dataDirectory + "/log"
     }
 
     /// The database file inside `dataDirectory`.

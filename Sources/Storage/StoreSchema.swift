@@ -131,6 +131,15 @@ enum StoreSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v3-event-log") { db in
+            // Event bytes move to the event log (EventLog): new rows point at them and leave the
+            // blob columns empty; rows of older data stay as they are.
+            try db.execute(sql: """
+                ALTER TABLE events ADD COLUMN blob_position INTEGER;
+                ALTER TABLE events ADD COLUMN document_length INTEGER;
+                ALTER TABLE events ADD COLUMN original_length INTEGER;
+                """)
+        }
         return migrator
     }
 }

@@ -3,12 +3,14 @@ import Foundation
 import Synchronization
 
 /// The group-commit writer. `append` callers enqueue here; one serial dispatch queue (never
-/// Swift's cooperative pool: SQLite blocks on fsync) takes everything queued, up to the batch
-/// caps, writes it in one transaction, then resumes every caller of that batch. While a batch
-/// is being committed the next one accumulates, so under load each fsync covers many calls.
+/// Swift's cooperative pool: the log write blocks on fdatasync) takes everything queued, up to
+/// the batch caps, writes it as one frame of the event log, hands it to the indexer, then
+/// resumes every caller of that batch. While a batch is being synced the next one accumulates,
+/// so under load each fdatasync covers many calls.
 ///
-/// The queue is bounded in events and bytes (counting the batch being written): past the cap a
-/// request is refused at once with `.overloaded`, so memory stays bounded under any burst.
+/// The queue is bounded in events and bytes, counting everything not yet indexed into SQLite
+/// (queued, being written, and logged but waiting for the indexer): past the cap a request is
+/// refused at once with `.overloaded`, so memory and the indexer's lag stay bounded.
 final class WriteQueue: Sendable {
     private struct State {
         var pending: [PendingAppend] = []
@@ -27,18 +29,29 @@ final class WriteQueue: Sendable {
 
     private let state = Mutex(State())
     private let queue = DispatchQueue(label: "mwrasp.storage.writer", qos: .userInitiated)
-    private let writer: BatchWriter
+    private let writer: LogAppender
+    private let indexer: Indexer
     private let maxQueuedEvents: Int
     private let maxQueuedBytes: Int
     private let maxBatchEvents: Int
     private let maxBatchBytes: Int
 
-    init(writer: BatchWriter, configuration: StoreConfiguration) {
+    init(writer: LogAppender, indexer: Indexer, configuration: StoreConfiguration) {
         self.writer = writer
+        self.indexer = indexer
         self.maxQueuedEvents = max(1, configuration.maxQueuedEvents)
         self.maxQueuedBytes = max(1, configuration.maxQueuedBytes)
         self.maxBatchEvents = max(1, configuration.maxBatchEvents)
         self.maxBatchBytes = max(1, configuration.maxBatchBytes)
+        indexer.onRelease { [weak self] events, bytes in self?.release(events: events, bytes: bytes) }
+    }
+
+    /// The indexer has put these into SQLite: their share of the caps is free again.
+    private func release(events: Int, bytes: Int) {
+        state.withLock { state in
+            state.queuedEvents -= events
+            state.queuedBytes -= bytes
+        }
     }
 
     /// Enqueues `request`, or returns why not (then its continuation is NOT resumed here).
@@ -95,13 +108,18 @@ final class WriteQueue: Sendable {
     private func drain() {
         while let batch = takeBatch() {
             let started = DispatchTime.now().uptimeNanoseconds
-            let results = writer.write(batch)
+            let (results, logged) = writer.write(batch)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             let events = batch.reduce(0) { $0 + $1.events.count }
             let bytes = batch.reduce(0) { $0 + $1.bytes }
+            // Before anyone is answered, so a read after the answer waits for this frame.
+            if let logged { indexer.enqueue(logged) }
             state.withLock { state in
-                state.queuedEvents -= events
-                state.queuedBytes -= bytes
+                if logged == nil {
+                    // Nothing of a failed batch waits for the indexer.
+                    state.queuedEvents -= events
+                    state.queuedBytes -= bytes
+                }
                 state.committedBatches += 1
                 state.committedEvents += events
                 if seconds > 0, events > 0 {

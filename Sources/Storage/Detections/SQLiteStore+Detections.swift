@@ -4,7 +4,8 @@ import MWRASPCore
 
 extension SQLiteStore: DetectionStore {
     public func events(afterSequence seq: Int64, limit: Int) async throws(StoreError) -> [SequencedEvent] {
-        try await read { db in
+        let log = eventLog
+        return try await read { db in
             let statement = try db.cachedStatement(
                 sql: """
                     SELECT \(EventRow.qualifiedColumns("e")), e.seq, a.first_event_id = e.id
@@ -14,10 +15,10 @@ extension SQLiteStore: DetectionStore {
             let rows = try Row.fetchCursor(statement, arguments: [seq, max(1, limit)])
             var out: [SequencedEvent] = []
             while let row = try rows.next() {
-                let stored = try EventRow.decode(row)
-                let first: Bool? = row[18]
+                let stored = try EventRow.decode(row, log: log)
+                let first: Bool? = row[EventRow.columnCount + 1]
                 out.append(SequencedEvent(
-                    sequence: row[17], event: stored.event, alertID: stored.alertID, isRepeat: first == false))
+                    sequence: row[EventRow.columnCount], event: stored.event, alertID: stored.alertID, isRepeat: first == false))
             }
             return out
         }

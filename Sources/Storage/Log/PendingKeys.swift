@@ -1,0 +1,67 @@
+/// Keys the writer has logged that the indexer has not yet put into SQLite: exact answers
+/// for the window in which neither the Bloom filter's "maybe" nor a SQLite lookup would be
+/// right on its own. An entry leaves once the indexer's applied position reaches its frame.
+/// Looked up by `KeyHash`, verified against the key's text, so a hash collision can never make
+/// two keys one. Confined to the writer queue.
+struct PendingKeys {
+    struct Key: Hashable {
+        var hash: KeyHash
+        var scope: String?
+        var text: String
+    }
+
+    /// The first key with each hash, with the answer for idempotency keys.
+    private var entries: [KeyHash: (key: Key, answer: StoredAnswer?)] = [:]
+    /// Keys whose hash collided with a different live key (practically never).
+    private var overflow: [Key: StoredAnswer?] = [:]
+    /// (frame marker, key), oldest first; `head` is the first live one.
+    private var order: [(Int64, Key)] = []
+    private var head = 0
+
+    var isEmpty: Bool { head == order.count }
+
+    /// nil: not pending. `.some(nil)`: pending without an answer (ids, external ids).
+    func lookup(_ key: Key) -> StoredAnswer?? {
+        guard let entry = entries[key.hash] else { return nil }
+        if entry.key == key { return .some(entry.answer) }
+        return overflow[key]
+    }
+
+    /// `marker` is a position inside the key's frame (its start + 1): the key stays until the
+    /// indexer has applied past it, i.e. the whole frame.
+    mutating func add(_ key: Key, answer: StoredAnswer? = nil, marker: Int64) {
+        if let existing = entries[key.hash], existing.key != key {
+            overflow[key] = answer
+        } else {
+            entries[key.hash] = (key, answer)
+        }
+        order.append((marker, key))
+    }
+
+    /// Forgets keys whose frames the indexer has committed (SQLite answers for them now).
+    mutating func prune(appliedThrough position: Int64) {
+        while head < order.count, order[head].0 <= position {
+            let key = order[head].1
+            if entries[key.hash]?.key == key {
+                entries[key.hash] = nil
+            } else {
+                overflow[key] = nil
+            }
+            head += 1
+        }
+        if head == order.count {
+            order.removeAll(keepingCapacity: order.count < 1 << 16)
+            head = 0
+        } else if head > 1 << 16, head * 2 > order.count {
+            order.removeFirst(head)
+            head = 0
+        }
+    }
+
+    mutating func removeAll() {
+        entries.removeAll()
+        overflow.removeAll()
+        order.removeAll()
+        head = 0
+    }
+}

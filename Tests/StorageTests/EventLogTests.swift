@@ -1,0 +1,166 @@
+import Foundation
+import GRDB
+import MWRASPCore
+import Testing
+@testable import Storage
+
+/// The event log under the store: recovery after a crash (frames SQLite had not indexed),
+/// torn tails, corrupt frames, segment roll-over.
+@Suite struct EventLogTests {
+    /// Copies the data directory of an open store whose indexer is held, as a crash would
+    /// leave it: the log has every acknowledged frame, SQLite does not.
+    private static func crashCopy(of directory: borrowing TemporaryDirectory) throws -> TemporaryDirectory {
+        let copy = TemporaryDirectory()
+        try FileManager.default.copyItem(atPath: directory.path, toPath: copy.path)
+        return copy
+    }
+
+    @Test func framesNotYetIndexedAreAppliedAtOpen() async throws {
+        let directory = TemporaryDirectory()
+        let store = try Sample.store(directory)
+        let indexed = (0..<10).map { Sample.event($0) }
+        try await store.append(indexed)
+        _ = try await store.eventCount()  // waits for the indexer
+        store.pauseIndexerForTesting()
+        let logged = (10..<40).map { Sample.event($0, externalID: "x\($0)") }
+        _ = try await store.append(logged, fingerprints: logged.map { _ in "fp" }, idempotencyKey: "key-1",
+                                   answer: StoredAnswer(status: 202, contentType: "application/json", body: [7]))
+        let copy = try Self.crashCopy(of: directory)
+        store.resumeIndexerForTesting()
+        await store.close()
+
+        // SQLite in the copy holds only the first ten.
+        let raw = try DatabaseQueue(path: copy.path + "/mwrasp.sqlite")
+        #expect(try await raw.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") } == 10)
+        try raw.close()
+
+        let reopened = try Sample.store(copy)
+        #expect(try await reopened.eventCount() == 40)
+        #expect(try await reopened.event(id: logged[5].id)?.event == logged[5])
+        #expect(try await reopened.alerts(forFingerprint: "fp").map(\.count) == [30])
+        // The idempotency key and the external ids came back too: a retry stores nothing.
+        let replay = try await reopened.append([Sample.event(99)], fingerprints: [nil], idempotencyKey: "key-1", answer: nil)
+        #expect(replay == .replayed(StoredAnswer(status: 202, contentType: "application/json", body: [7])))
+        #expect(try await reopened.append([Sample.event(100, externalID: "x12")]) == .stored(stored: 0, skippedDuplicates: 1))
+        // Sequence numbers continue after the replayed ones.
+        let next = Sample.event(101)
+        try await reopened.append([next])
+        let tail = try await reopened.events(afterSequence: 40, limit: 10)
+        #expect(tail.map(\.event.id) == [next.id])
+        await reopened.close()
+    }
+
+    @Test func aTornTailIsCutOffAndAppendsContinue() async throws {
+        let directory = TemporaryDirectory()
+        let store = try Sample.store(directory)
+        let events = (0..<5).map { Sample.event($0) }
+        try await store.append(events)
+        await store.close()
+        // A crash in the middle of the next frame's write: a header and half a payload.
+        let segment = directory.path + "/log/" + String(repeating: "0", count: 20) + ".seg"
+        let handle = try #require(FileHandle(forWritingAtPath: segment))
+        let end = try handle.seekToEnd()
+        var torn = [UInt8](repeating: 0, count: 4096)
+        withUnsafeBytes(of: LogFormat.magic.littleEndian) { torn.replaceSubrange(0..<4, with: $0) }
+        withUnsafeBytes(of: UInt32(9_000).littleEndian) { torn.replaceSubrange(4..<8, with: $0) }
+        withUnsafeBytes(of: Int64(end).littleEndian) { torn.replaceSubrange(16..<24, with: $0) }
+        try handle.write(contentsOf: Data(torn))
+        try handle.close()
+
+        let reopened = try Sample.store(directory)
+        #expect(try await reopened.eventCount() == 5)
+        let more = Sample.event(6)
+        try await reopened.append([more])
+        await reopened.close()
+        let again = try Sample.store(directory)
+        #expect(try await again.eventCount() == 6)
+        #expect(try await again.event(id: more.id)?.event == more)
+        await again.close()
+    }
+
+    @Test func recoveryStopsAtAFrameWhoseChecksumFails() async throws {
+        let directory = TemporaryDirectory()
+        let store = try Sample.store(directory)
+        try await store.append([Sample.event(1)])
+        _ = try await store.eventCount()
+        store.pauseIndexerForTesting()
+        let second = Sample.event(2)
+        try await store.append([second])
+        let copy = try Self.crashCopy(of: directory)
+        store.resumeIndexerForTesting()
+        await store.close()
+        // Flip a byte inside the second frame's payload (frames start on 4 KiB boundaries).
+        let segment = copy.path + "/log/" + String(repeating: "0", count: 20) + ".seg"
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: segment)))
+        bytes[4096 + LogFormat.headerSize + 40] ^= 0xFF
+        try Data(bytes).write(to: URL(fileURLWithPath: segment))
+
+        let reopened = try Sample.store(copy)
+        #expect(try await reopened.eventCount() == 1)
+        #expect(try await reopened.event(id: second.id) == nil)
+        await reopened.close()
+    }
+
+    @Test func segmentsRollOverAndStayReadable() async throws {
+        let directory = TemporaryDirectory()
+        let log = try EventLog(directory: directory.path + "/log", segmentBytes: 8192)
+        try log.openForAppend(at: 0)
+        let frame = AlignedBuffer()
+        var payloads: [Int64: UInt8] = [:]
+        for n in 0..<6 {
+            frame.reset()
+            let position = log.endPosition
+            frame.appendInteger(LogFormat.magic)
+            frame.appendInteger(UInt32(100))
+            let payload = [UInt8](repeating: UInt8(n), count: 100)
+            frame.appendInteger(payload.withUnsafeBytes { EventLog.checksum($0) })
+            frame.appendInteger(UInt32(0))
+            frame.appendInteger(position)
+            frame.appendInteger(UInt64(0))
+            frame.append(payload)
+            frame.padToBlock()
+            try log.append(frame)
+            payloads[position] = UInt8(n)
+        }
+        #expect(log.segmentStarts.count == 3)
+        for (position, value) in payloads {
+            #expect(try log.read(position: position + Int64(LogFormat.headerSize), count: 100) == [UInt8](repeating: value, count: 100))
+        }
+        log.close()
+        let reopened = try EventLog(directory: directory.path + "/log", segmentBytes: 8192)
+        var seen: [UInt8] = []
+        let end = try reopened.scan(from: 0) { payload, _ throws(StoreError) in seen.append(payload[0]) }
+        #expect(seen == [0, 1, 2, 3, 4, 5])
+        #expect(end == 6 * 4096)
+        reopened.close()
+    }
+}
+
+@Suite struct LegacyRowTests {
+    /// Data directories from before the event log hold the bytes in the row itself.
+    @Test func rowsWithBytesInSQLiteStillRead() async throws {
+        let directory = TemporaryDirectory()
+        let store = try Sample.store(directory)
+        await store.close()
+        let event = Sample.event(1)
+        let queue = try DatabaseQueue(path: directory.path + "/mwrasp.sqlite")
+        try await queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO events (id, timestamp, received_at, source, kind, title, document, original)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [event.id.rawValue, event.timestamp, event.receivedAt, event.source.rawValue,
+                                 event.kind.rawValue, event.title, Data(event.document), Data(event.original)])
+        }
+        try queue.close()
+        let reopened = try Sample.store(directory)
+        let stored = try #require(try await reopened.event(id: event.id))
+        #expect(stored.event.document == event.document)
+        #expect(stored.event.original == event.original)
+        // New appends continue after the legacy row.
+        let next = Sample.event(2)
+        try await reopened.append([next])
+        #expect(try await reopened.event(id: next.id)?.event == next)
+        #expect(try await reopened.events(afterSequence: 0, limit: 10).map(\.event.id) == [event.id, next.id])
+        await reopened.close()
+    }
+}
