@@ -47,9 +47,9 @@ final class AlertDeduplicator {
 
     /// Counts `event` into the alert of `fingerprint` (a repeat within the window), or opens a
     /// new alert; returns the alert's id.
-    func record(_ event: Event, fingerprint: String, db: Database) throws -> Int64 {
+    func record(_ event: Event, fingerprint: String, lookups: LookupConnection) throws -> Int64 {
         newestSeen = Swift.max(newestSeen, event.receivedAt)
-        if let entry = try current(fingerprint, db: db), abs(event.receivedAt - entry.alert.lastSeen) <= window {
+        if let entry = try current(fingerprint, lookups: lookups), abs(event.receivedAt - entry.alert.lastSeen) <= window {
             entry.alert.count += 1
             entry.alert.lastSeen = Swift.max(entry.alert.lastSeen, event.receivedAt)
             entry.alert.lastEventID = event.id
@@ -62,7 +62,7 @@ final class AlertDeduplicator {
             markDirty(entry)
             return entry.alert.id
         }
-        let id = try takeNextID(db: db)
+        let id = try takeNextID(lookups: lookups)
         let entry = Entry(AlertRecord(
             id: id, fingerprint: fingerprint, firstEventID: event.id, lastEventID: event.id,
             count: 1, firstSeen: event.receivedAt, lastSeen: event.receivedAt, severity: event.severity,
@@ -114,19 +114,24 @@ final class AlertDeduplicator {
         dirty.append(entry)
     }
 
-    private func current(_ fingerprint: String, db: Database) throws -> Entry? {
+    private func current(_ fingerprint: String, lookups: LookupConnection) throws -> Entry? {
         if let cached = latest[fingerprint] { return cached }
         guard filter.mightContain(KeyHash(.fingerprint, fingerprint)) else { return nil }
-        let statement = try db.cachedStatement(
-            sql: "SELECT \(AlertRow.columns) FROM alerts WHERE fingerprint = ? ORDER BY last_seen DESC LIMIT 1")
-        guard let row = try Row.fetchOne(statement, arguments: [fingerprint]) else { return nil }
-        let entry = Entry(try AlertRow.decode(row))
+        let stored = try lookups.read { db -> AlertRecord? in
+            let statement = try db.cachedStatement(
+                sql: "SELECT \(AlertRow.columns) FROM alerts WHERE fingerprint = ? ORDER BY last_seen DESC LIMIT 1")
+            return try Row.fetchOne(statement, arguments: [fingerprint]).map { row throws in try AlertRow.decode(row) }
+        }
+        guard let stored else { return nil }
+        let entry = Entry(stored)
         latest[fingerprint] = entry
         return entry
     }
 
-    private func takeNextID(db: Database) throws -> Int64 {
-        let next = try nextID ?? (Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM alerts") ?? 1)
+    private func takeNextID(lookups: LookupConnection) throws -> Int64 {
+        let next = try nextID ?? lookups.read { db in
+            try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM alerts") ?? 1
+        }
         nextID = next + 1
         return next
     }

@@ -9,9 +9,10 @@ import MWRASPCore
 ///
 /// Lookups answer from memory first: keys of this batch, keys logged but not yet indexed
 /// (`PendingKeys`), and the Bloom filter of every stored key; only a filter "maybe" costs a
-/// SQLite read, on a reader connection (WAL readers never wait for the indexer).
+/// SQLite read, on the writer's own read-only connection (`LookupConnection`).
 final class LogAppender: @unchecked Sendable {
     private let pool: DatabasePool
+    private let lookups: LookupConnection
     private let log: EventLog
     private let indexer: Indexer
     private let dedup: AlertDeduplicator
@@ -24,8 +25,9 @@ final class LogAppender: @unchecked Sendable {
     private var mustResync = false
 
     init(pool: DatabasePool, log: EventLog, indexer: Indexer, filter: KeyFilter, nextSequence: Int64,
-         configuration: StoreConfiguration) {
+         configuration: StoreConfiguration) throws {
         self.pool = pool
+        self.lookups = try LookupConnection(path: configuration.databasePath)
         self.log = log
         self.indexer = indexer
         self.filter = filter
@@ -65,9 +67,7 @@ final class LogAppender: @unchecked Sendable {
             // `resync` clears the table, and the filter only gains harmless false positives.
             let marker = framePosition + 1
             var index = IndexBatch()
-            let outcomes = try pool.read { db in
-                try batch.map { request in try self.plan(request, encoder: encoder, marker: marker, index: &index, db: db) }
-            }
+            let outcomes = try batch.map { request in try plan(request, encoder: encoder, marker: marker, index: &index) }
             for alert in dedup.takeDirty() {
                 encoder.append(alert: alert)
                 index.alerts.append(alert)
@@ -85,13 +85,13 @@ final class LogAppender: @unchecked Sendable {
         }
     }
 
-    private func plan(_ request: PendingAppend, encoder: LogEntryEncoder, marker: Int64, index: inout IndexBatch,
-                      db: Database) throws -> AppendOutcome
+    private func plan(_ request: PendingAppend, encoder: LogEntryEncoder, marker: Int64, index: inout IndexBatch) throws
+        -> AppendOutcome
     {
         var idempotencyKey: PendingKeys.Key?
         if let key = request.idempotencyKey {
             let pendingKey = Self.idempotencyKey(key)
-            if let answer = try knownAnswer(pendingKey, db: db) { return .replayed(answer) }
+            if let answer = try knownAnswer(pendingKey) { return .replayed(answer) }
             idempotencyKey = pendingKey
         }
         var stored = 0
@@ -99,17 +99,17 @@ final class LogAppender: @unchecked Sendable {
         for (position, event) in request.events.enumerated() {
             let idKey = Self.idKey(event.id)
             let externalKey = event.externalID.map { Self.externalKey(event.source, $0) }
-            if try isKnown(idKey, db: db, exact: { try Self.idExists(event.id, db: db) }) {
+            if try isKnown(idKey, exact: { try Self.idExists(event.id, db: $0) }) {
                 skipped += 1
                 continue
             }
-            if let externalKey, try isKnown(externalKey, db: db, exact: { try Self.externalExists(event, db: db) }) {
+            if let externalKey, try isKnown(externalKey, exact: { try Self.externalExists(event, db: $0) }) {
                 skipped += 1
                 continue
             }
             var alertID: Int64?
             if event.kind == .alert, position < request.fingerprints.count, let fingerprint = request.fingerprints[position] {
-                alertID = try dedup.record(event, fingerprint: fingerprint, db: db)
+                alertID = try dedup.record(event, fingerprint: fingerprint, lookups: lookups)
             }
             let sequence = nextSequence
             nextSequence += 1
@@ -134,16 +134,16 @@ final class LogAppender: @unchecked Sendable {
         pending.add(key, answer: answer, marker: marker)
     }
 
-    private func knownAnswer(_ key: PendingKeys.Key, db: Database) throws -> StoredAnswer? {
+    private func knownAnswer(_ key: PendingKeys.Key) throws -> StoredAnswer? {
         if let pendingAnswer = pending.lookup(key), let answer = pendingAnswer { return answer }
         guard filter.mightContain(key.hash) else { return nil }
-        return try IdempotencyLedger.answer(forKey: key.text, db: db)
+        return try lookups.read { db in try IdempotencyLedger.answer(forKey: key.text, db: db) }
     }
 
-    private func isKnown(_ key: PendingKeys.Key, db: Database, exact: () throws -> Bool) throws -> Bool {
+    private func isKnown(_ key: PendingKeys.Key, exact: (Database) throws -> Bool) throws -> Bool {
         if pending.lookup(key) != nil { return true }
         guard filter.mightContain(key.hash) else { return false }
-        return try exact()
+        return try lookups.read(exact)
     }
 
     private static func idExists(_ id: EventID, db: Database) throws -> Bool {

@@ -66,8 +66,13 @@ public final class SQLiteStore: Store {
         eventLog = log
         indexer = Indexer(pool: pool, appliedPosition: recovery.endPosition,
                           idempotencyRetention: configuration.idempotencyRetentionMilliseconds)
-        let appender = LogAppender(pool: pool, log: log, indexer: indexer, filter: filter,
-                                   nextSequence: recovery.nextSequence, configuration: configuration)
+        let appender: LogAppender
+        do {
+            appender = try LogAppender(pool: pool, log: log, indexer: indexer, filter: filter,
+                                       nextSequence: recovery.nextSequence, configuration: configuration)
+        } catch {
+            throw StoreError.wrap(error)
+        }
         writeQueue = WriteQueue(writer: appender, indexer: indexer, configuration: configuration)
     }
 
