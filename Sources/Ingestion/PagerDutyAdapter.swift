@@ -9,8 +9,9 @@ import MWRASPCore
 /// Document: `{"@timestamp", "message":<summary>, "event":{"kind":"alert","severity",
 /// "id":<dedup_key>,"action":<event_action>}, "host":{"name":<payload.source>},
 /// "pagerduty":{"event_action","dedup_key","payload":{...},"client","client_url","links","images"},
-/// "mwrasp":{"source":"pagerduty"}}`. The routing key is deliberately left out of the document
-/// (it is a credential); note that `original` holds the exact body, routing key included.
+/// "mwrasp":{"source":"pagerduty"}}`. The routing key is a credential (at `POST /v2/enqueue` it
+/// is an MWRASP ingest token), so nothing stored holds it: it is left out of the document, and
+/// `original` is the exact body with the routing key's value replaced by `[redacted]`.
 public enum PagerDutyAdapter {
     public static func parse(_ body: [UInt8], context: inout IngestContext) throws(IngestError) -> PagerDutyEvent {
         if body.count > context.maxEventBytes { throw context.tooLarge(body.count) }
@@ -108,7 +109,21 @@ public enum PagerDutyAdapter {
         let event = Event(
             id: context.nextID(), timestamp: timestamp, receivedAt: context.receivedAt, source: .pagerduty, kind: .alert,
             severity: severity, title: summary, hostName: host, externalID: "\(key):\(action)", status: action,
-            document: w.finish(), original: body)
+            document: w.finish(), original: redactingRoutingKey(body, scanner: scanner, root: root))
         return PagerDutyEvent(routingKey: routingKey, action: action, dedupKey: key, event: event)
+    }
+
+    static let redaction = Array("[redacted]".utf8)
+
+    /// `body` with the content of the top-level `routing_key` string replaced (still valid JSON).
+    static func redactingRoutingKey(_ body: [UInt8], scanner: JSONScanner, root: Int) -> [UInt8] {
+        guard let node = scanner.member(root, "routing_key"), scanner.kind(node) == .string else { return body }
+        let range = Int(scanner.nodes[node].start)..<Int(scanner.nodes[node].end)
+        var out: [UInt8] = []
+        out.reserveCapacity(body.count - range.count + redaction.count)
+        out += body[..<range.lowerBound]
+        out += redaction
+        out += body[range.upperBound...]
+        return out
     }
 }

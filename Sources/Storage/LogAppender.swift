@@ -19,7 +19,7 @@ final class LogAppender: @unchecked Sendable {
     private let filter: KeyFilter
     private var pending = PendingKeys()
     private var nextSequence: Int64
-    private let frame = AlignedBuffer()
+    private var frame = AlignedBuffer()
     /// Set when a frame failed to be written: memory may be ahead of what is durable, so the
     /// next batch first waits for the indexer and reloads from SQLite.
     private var mustResync = false
@@ -74,6 +74,8 @@ final class LogAppender: @unchecked Sendable {
             }
             try finishFrame(at: framePosition, entries: index.events.count + index.alerts.count + index.keys.count)
             try log.append(frame)
+            // A bulk burst grows the frame to many MiB; give that back rather than keep it.
+            if frame.capacity > 4 << 20 { frame = AlignedBuffer() }
             index.endPosition = log.endPosition
             index.queuedEvents = batch.reduce(0) { $0 + $1.events.count }
             index.queuedBytes = batch.reduce(0) { $0 + $1.bytes }

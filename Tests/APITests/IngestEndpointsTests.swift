@@ -180,6 +180,11 @@ import WebServer
         let resolve = #"{"routing_key":"\#(api.ingestToken)","event_action":"resolve","dedup_key":"disk-full-db-01"}"#
         #expect(await api.send(.post, "/v2/enqueue", json: resolve).status.code == 202)
         #expect(try await api.store.eventCount() == 2)
+        // The routing key is an ingest token: nothing stored may hold it.
+        for stored in try await api.store.events(EventQuery(source: .pagerduty)).items {
+            #expect(!String(decoding: stored.event.original, as: UTF8.self).contains(api.ingestToken))
+            #expect(!String(decoding: stored.event.document, as: UTF8.self).contains(api.ingestToken))
+        }
 
         let badKey = await api.send(.post, "/v2/enqueue", json: trigger.replacingOccurrences(of: api.ingestToken, with: "mwr_wrong"))
         #expect(badKey.status.code == 401)

@@ -50,7 +50,9 @@ struct PendingKeys {
             head += 1
         }
         if head == order.count {
-            order.removeAll(keepingCapacity: order.count < 1 << 16)
+            // After a burst the tables would keep their peak capacity: start small again.
+            order.removeAll(keepingCapacity: order.count < 1 << 12)
+            if entries.capacity > 1 << 12 { entries = [:] }
             head = 0
         } else if head > 1 << 16, head * 2 > order.count {
             order.removeFirst(head)
