@@ -43,6 +43,8 @@ test: deps
 # Benchmarks against nginx in the same run; see bench/README.md. Not part of `make test`.
 bench: release
 	MWRASP_BIN=$(CURDIR)/.build/release/mwrasp bash bench/run.sh
+	$(SWIFT) build -c release --product StorageBench
+	.build/release/StorageBench
 	bash bench/detection.sh
 
 # libFuzzer over the HTTP parser; FUZZ_SECONDS bounds the run.

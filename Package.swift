@@ -95,6 +95,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings),
+        // The store alone (make bench): append throughput into the log and the SQLite indexer.
+        .executableTarget(name: "StorageBench", dependencies: ["Storage", "MWRASPCore"], swiftSettings: strictSettings),
         .executableTarget(
             name: "mwrasp",
             dependencies: [
