@@ -53,6 +53,15 @@ public final class IncidentBook: Sendable {
 
     /// Records the phase windows and response timers that have run out by `now` (each once),
     /// and evicts idle incidents from the entity index. Call it every second or so.
+    /// Takes back an incident that left memory (closed or dormant) from its stored record and
+    /// timeline, so it can be changed again.
+    public func adopt(_ incident: Incident, timeline: [TimelineEntry]) {
+        state.withLock { $0.adopt(incident, timeline: timeline) }
+    }
+
+    /// Incidents held in memory.
+    public var count: Int { state.withLock { $0.incidents.count } }
+
     public func tick(now: Int64) -> [IncidentUpdate] {
         state.withLock { $0.tick(now: now) }
     }

@@ -15,6 +15,11 @@ public struct IncidentBookConfiguration: Sendable, Equatable {
     /// counter), so an alert storm on one incident costs constant memory and time per alert
     /// instead of growing the record, its index postings and its timeline without bound.
     public var maxFindingsPerIncident: Int
+    /// A closed incident leaves memory this long after its last change (ms); its record stays
+    /// in the store, and a PATCH brings it back (`IncidentBook.adopt`).
+    public var closedRetention: Int64 = 3_600_000
+    /// Any incident untouched this long leaves memory (ms): the horizon a restart restores.
+    public var dormancy: Int64 = 7 * 86_400_000
 
     public init(weights: CorrelationWeights = .default, window: Int64 = 300_000, allowedLateness: Int64 = 300_000, idSeed: UInt64? = nil,
                 maxFindingsPerIncident: Int = 200) {

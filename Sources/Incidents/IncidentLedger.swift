@@ -132,6 +132,7 @@ struct IncidentLedger: Sendable {
 
     mutating func tick(now: Int64) -> [IncidentUpdate] {
         index.evict(now: now, retention: configuration.retention)
+        evictDormant(now: now)
         var updates: [IncidentUpdate] = []
         for id in unclosed.sorted() {
             guard let due = incidents[id]?.nextDeadline, now > due, var incident = incidents.removeValue(forKey: id) else { continue }
@@ -140,6 +141,52 @@ struct IncidentLedger: Sendable {
             if !entries.isEmpty { updates.append(store(incident, entries, kind: .breached)) }
         }
         return updates
+    }
+
+    /// When the next pass over all incidents for `evictDormant` is due.
+    private var nextEvictionPass: Int64 = .min
+
+    /// Keeps memory bounded on a long-running server: closed incidents leave after
+    /// `closedRetention`, any incident after `dormancy` without a change. Their records and
+    /// timelines stay in the store (API reads come from there); a finding can no longer join
+    /// them (closed, or far outside the correlation window), and a PATCH re-adopts them. One pass
+    /// over the incidents at most once a minute.
+    mutating func evictDormant(now: Int64) {
+        guard now >= nextEvictionPass else { return }
+        nextEvictionPass = now + 60_000
+        let leaving = incidents.values.filter { incident in
+            let idle = now - incident.updatedAt
+            return (incident.phase == .closed && idle > configuration.closedRetention) || idle > configuration.dormancy
+        }
+        guard !leaving.isEmpty else { return }
+        for incident in leaving { forget(incident) }
+        let left = Set(leaving.map(\.id))
+        orderedIDs.removeAll { left.contains($0) }
+    }
+
+    private mutating func forget(_ incident: Incident) {
+        incidents[incident.id] = nil
+        timelines[incident.id] = nil
+        unclosed.remove(incident.id)
+        index.remove(incident.id)
+        for finding in incident.findings where incidentByDetection[finding.detectionID] == incident.id {
+            incidentByDetection[finding.detectionID] = nil
+        }
+    }
+
+    /// Takes back an incident that left memory (from its stored record), e.g. to apply a PATCH.
+    mutating func adopt(_ incident: Incident, timeline: [TimelineEntry]) {
+        guard incidents[incident.id] == nil else { return }
+        var incident = incident
+        let timeline = timeline.filter { $0.incidentID == incident.id }.sorted { $0.sequence < $1.sequence }
+        incident.timelineCount = max(incident.timelineCount, timeline.last?.sequence ?? 0)
+        incidents[incident.id] = incident
+        timelines[incident.id] = timeline
+        ids.observe(incident.id)
+        for finding in incident.findings { incidentByDetection[finding.detectionID] = incident.id }
+        if incident.phase != .closed { unclosed.insert(incident.id) }
+        let position = orderedIDs.firstIndex { $0 > incident.id } ?? orderedIDs.endIndex
+        orderedIDs.insert(incident.id, at: position)
     }
 
     /// Writes the new state back, keeps the index and the unclosed set in step with the status.

@@ -48,6 +48,17 @@ public final class IncidentService: IncidentCorrelator {
         return IncidentService(book: IncidentBook(restoring: incidents, timelines: timelines, configuration: configuration))
     }
 
+    /// Brings an incident that left memory (closed or dormant; see `IncidentBookConfiguration`)
+    /// back from its stored record and timeline. False when the store has no such incident.
+    public func readopt(id: String, from store: any DetectionStore) async throws -> Bool {
+        guard let document = try await store.incident(id: id) else { return false }
+        let decoder = JSONDecoder()
+        let incident = try decoder.decode(Incident.self, from: Data(document))
+        let timeline = try await store.timeline(incidentID: id).map { try decoder.decode(TimelineEntry.self, from: Data($0)) }
+        book.adopt(incident, timeline: timeline)
+        return true
+    }
+
     public func correlate(_ detection: inout Detection, now: Int64, into batch: inout DetectionBatch) {
         let update = book.correlate(detection, now: now)
         detection.incidentID = update.incident.id

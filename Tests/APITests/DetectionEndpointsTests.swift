@@ -1,3 +1,4 @@
+import Synchronization
 import API
 import Foundation
 import HTTPCore
@@ -175,6 +176,30 @@ import WebServer
         let incidents = items(await harness.send(.get, "/v1/incidents", token: harness.responderToken))
         #expect(incidents.count == 2)
         #expect(incidents.map { $0["finding_count"] as? Int }.compactMap { $0 }.sorted() == [1, 2])
+    }
+
+    @Test func aClosedIncidentThatLeftMemoryCanStillBePatched() async throws {
+        let clock = Mutex(APIClock.system.nowMilliseconds())
+        let harness = try await APITestHarness(
+            clock: APIClock(nowMilliseconds: { clock.withLock { $0 } }, monotonicNanoseconds: APIClock.system.monotonicNanoseconds),
+            detection: DetectionSettings())
+        let alert = #"{"title":"ET POLICY SSH brute force","severity":"high","src_ip":"10.20.30.40","host":"web-prod-03"}"#
+        #expect(await harness.send(.post, "/v1/events", token: harness.ingestToken, json: alert).status.code == 202)
+        try await drain(harness)
+        let id = try #require(items(await harness.send(.get, "/v1/incidents", token: harness.responderToken)).first?["id"] as? String)
+        let close = await harness.send(.patch, "/v1/incidents/\(id)", token: harness.responderToken, json: #"{"phase":"closed"}"#)
+        #expect(close.status.code == 200)
+        // Two hours on, the closed incident has left memory (its record is in the store).
+        clock.withLock { $0 += 2 * 3_600_000 }
+        try await drain(harness)
+        #expect(harness.environment.detection!.incidents.book.incident(id: id) == nil)
+        let review = await harness.send(.patch, "/v1/incidents/\(id)", token: harness.responderToken,
+                                        json: #"{"disposition":"false_positive","assignee":"alice"}"#)
+        #expect(review.status.code == 200)
+        #expect(review.jsonObject?["assignee"] as? String == "alice")
+        #expect(review.jsonObject?["phase"] as? String == "closed")
+        #expect(await harness.send(.patch, "/v1/incidents/inc_nope", token: harness.responderToken,
+                                   json: #"{"assignee":"bob"}"#).status.code == 404)
     }
 
     @Test func directoryRulesCanBeSwitchedOffButNotReplacedOverTheAPI() async throws {

@@ -123,7 +123,12 @@ import Testing
     /// Drives a book through correlation, repeats, escalations, patches, milestones, actions
     /// and ticks; returns every snapshot it handed out, the final incidents and all timelines.
     static func scenario() throws -> (snapshots: [Incident], final: [Incident], entries: [TimelineEntry]) {
-        let book = IncidentBook(configuration: IncidentBookConfiguration(idSeed: 7, maxFindingsPerIncident: 12))
+        // The scenario spans days and reads every incident back from the book at the end:
+        // nothing may leave memory on the way (EvictionTests covers that).
+        var configuration = IncidentBookConfiguration(idSeed: 7, maxFindingsPerIncident: 12)
+        configuration.closedRetention = .max
+        configuration.dormancy = .max
+        let book = IncidentBook(configuration: configuration)
         var snapshots: [Incident] = []
         var ids: [String] = []
         func take(_ update: IncidentUpdate) {

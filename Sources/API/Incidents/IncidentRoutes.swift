@@ -43,7 +43,19 @@ struct IncidentRoutes {
             let id = context.parameters["id"] ?? ""
             var patch = try IncidentPatchBody.decode(request.body)
             patch.actor = context.values[PrincipalKey.self]?.name
-            let result = Result { () throws(IncidentError) in try runtime.incidents.book.apply(patch, to: id, now: runtime.now()) }
+            var result = Result { () throws(IncidentError) in try runtime.incidents.book.apply(patch, to: id, now: runtime.now()) }
+            if case .failure(.notFound) = result {
+                // Closed and dormant incidents leave memory; their stored record comes back.
+                let found: Bool
+                do {
+                    found = try await runtime.incidents.readopt(id: id, from: runtime.store)
+                } catch {
+                    throw Problem.serviceUnavailable("The stored incident \(id) could not be read: \(error).", retryAfterSeconds: 5)
+                }
+                if found {
+                    result = Result { () throws(IncidentError) in try runtime.incidents.book.apply(patch, to: id, now: runtime.now()) }
+                }
+            }
             guard case .success(let update) = result else {
                 if case .failure(let error) = result { throw Self.problem(error) }
                 fatalError("unreachable")
