@@ -57,7 +57,7 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strictSettings),
+            swiftSettings: hotPathSettings),
         // Detection engines (Sigma, correlation, IOC, baselines, catalog detectors, canaries) and
         // the pipeline that runs them over the stored event log into incidents.
         .target(

@@ -58,6 +58,11 @@ final class LogAppender: @unchecked Sendable {
             // The alert map may forget live alerts only when SQLite holds all of them.
             dedup.evictExpired(canForgetLive: applied >= log.endPosition)
             let framePosition = log.endPosition
+            // A bulk burst grows the frame to many MiB. Keep it while big batches keep coming
+            // (reallocating it per batch cost page faults on every one); give it back once
+            // the batches are small again.
+            let expected = batch.reduce(0) { $0 + $1.bytes }
+            if frame.capacity > 4 << 20, expected * 4 < frame.capacity { frame = AlignedBuffer() }
             frame.reset()
             frame.reserve(LogFormat.headerSize)
             for _ in 0..<LogFormat.headerSize / 8 { frame.appendInteger(UInt64(0)) }
@@ -74,8 +79,6 @@ final class LogAppender: @unchecked Sendable {
             }
             try finishFrame(at: framePosition, entries: index.events.count + index.alerts.count + index.keys.count)
             try log.append(frame)
-            // A bulk burst grows the frame to many MiB; give that back rather than keep it.
-            if frame.capacity > 4 << 20 { frame = AlignedBuffer() }
             index.endPosition = log.endPosition
             index.queuedEvents = batch.reduce(0) { $0 + $1.events.count }
             index.queuedBytes = batch.reduce(0) { $0 + $1.bytes }

@@ -38,7 +38,15 @@ func batch(_ round: Int) -> ([Event], [String?]) {
     return (events, fingerprints)
 }
 
+/// User + system CPU seconds of the whole process so far.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
 let prepared = (0..<batches).map(batch)
+let cpuStart = cpuSeconds()
 let start = Date()
 for (events, fingerprints) in prepared {
     _ = try await store.append(events, fingerprints: fingerprints, idempotencyKey: nil, answer: nil)
@@ -46,9 +54,11 @@ for (events, fingerprints) in prepared {
 let acknowledged = Date().timeIntervalSince(start)
 _ = try await store.eventCount()  // returns once everything acknowledged is indexed
 let indexed = Date().timeIntervalSince(start)
+let cpu = cpuSeconds() - cpuStart
 let total = batches * perBatch
 print("store alone, \(total) events in batches of \(perBatch), one caller:")
 print("  acknowledged (durable in the log): \(Int(Double(total) / acknowledged)) events/s")
 print("  indexed into SQLite:               \(Int(Double(total) / indexed)) events/s")
+print("  CPU (writer + indexer + caller):    \(String(format: "%.2f", cpu * 1e6 / Double(total))) µs per event")
 await store.close()
 try? FileManager.default.removeItem(atPath: directory)
