@@ -59,6 +59,19 @@ public final class IncidentBook: Sendable {
         state.withLock { $0.adopt(incident, timeline: timeline) }
     }
 
+    /// The first event of every SIEM-alert finding in memory -> its incident.
+    public func siemAlertOrigins() -> [EventID: String] {
+        state.withLock { ledger in
+            var origins: [EventID: String] = [:]
+            for incident in ledger.incidents.values {
+                for finding in incident.findings where finding.type == .siemAlert {
+                    if let first = finding.eventIDs.first { origins[first] = incident.id }
+                }
+            }
+            return origins
+        }
+    }
+
     /// Incidents held in memory.
     public var count: Int { state.withLock { $0.incidents.count } }
 

@@ -91,6 +91,7 @@ public final class DetectionPipeline: Sendable {
     public func start() async throws(StoreError) {
         let position = try await store.checkpoint(Self.checkpointName) ?? 0
         state.withLock { $0.position = position }
+        try await restoreAlertIncidents()
         let task = Task.detached { [self] in await self.run() }
         state.withLock { $0.task = task }
     }
@@ -302,6 +303,21 @@ public final class DetectionPipeline: Sendable {
         incidents.finish(now: now(), into: &batch)
         return batch
     }
+
+    /// After a restart: which incident each recently seen SIEM alert joined, from the alerts'
+    /// first events and the restored incidents' findings, so the alerts' next repeats count
+    /// there instead of correlating as new findings.
+    private func restoreAlertIncidents() async throws(StoreError) {
+        let origins = incidents.siemAlertOrigins()
+        guard !origins.isEmpty else { return }
+        let alerts = try await store.recentAlerts(seenSince: now() - Self.alertMemoryHorizon, limit: Self.maxRememberedAlerts)
+        for alert in alerts.reversed() {
+            if let incidentID = origins[alert.firstEventID] { remember(alertID: alert.alertID, incidentID: incidentID) }
+        }
+    }
+
+    /// Alerts not repeated for this long are not looked up again after a restart.
+    static let alertMemoryHorizon: Int64 = 86_400_000
 
     private func remember(alertID: Int64, incidentID: String) {
         state.withLock { state in

@@ -59,6 +59,8 @@ public final class IncidentService: IncidentCorrelator {
         return true
     }
 
+    public func siemAlertOrigins() -> [EventID: String] { book.siemAlertOrigins() }
+
     public func correlate(_ detection: inout Detection, now: Int64, into batch: inout DetectionBatch) {
         let update = book.correlate(detection, now: now)
         detection.incidentID = update.incident.id

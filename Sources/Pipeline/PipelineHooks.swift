@@ -29,4 +29,11 @@ public protocol IncidentCorrelator: Sendable {
     func finish(now: Int64, into batch: inout DetectionBatch)
     /// Time-driven changes (SLA breaches, response timers) up to `now`.
     func tick(now: Int64, into batch: inout DetectionBatch)
+    /// The first event of each SIEM-alert finding held in memory -> its incident: after a
+    /// restart, what tells the pipeline where an alert's repeats belong.
+    func siemAlertOrigins() -> [EventID: String]
+}
+
+extension IncidentCorrelator {
+    public func siemAlertOrigins() -> [EventID: String] { [:] }
 }

@@ -58,4 +58,40 @@ import Testing
         #expect(after.findingCount == 3)
         await store.close()
     }
+
+    @Test func repeatsOfAnAlertCountOnItsIncidentAcrossARestart() async throws {
+        let path = NSTemporaryDirectory() + "incidents-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = try SQLiteStore(configuration: StoreConfiguration(dataDirectory: path))
+        let now: @Sendable () -> Int64 = { Self.t0 + 600_000 }
+        let first = DetectionPipeline(store: store, engine: NoEngine(), incidents: IncidentService(book: IncidentBook()), now: now,
+                                      logger: Logger(label: "test"))
+        try await first.start()
+        // Two sends of one alert (same fingerprint): one alert, counted twice.
+        for n in 1...2 {
+            _ = try await store.append([Self.alert(n, at: Self.t0 + Int64(n) * 1_000, host: "web-1", sourceIP: "10.0.0.5")],
+                                       fingerprints: ["fp-web-1"], idempotencyKey: nil, answer: nil)
+        }
+        try await first.drain()
+        await first.stop()
+        let opened = try await store.incidents(RecordQuery()).items.map { try JSONDecoder().decode(Incident.self, from: Data($0)) }
+        let incident = try #require(opened.first)
+        #expect(opened.count == 1)
+        #expect(incident.findings.first?.repeatCount == 2)
+
+        // After a restart the next repeat still counts on that incident's finding; before, it
+        // became a new finding joined by correlation.
+        let restored = try await IncidentService.restore(from: store, now: now())
+        let second = DetectionPipeline(store: store, engine: NoEngine(), incidents: restored, now: now, logger: Logger(label: "test"))
+        try await second.start()
+        _ = try await store.append([Self.alert(3, at: Self.t0 + 3_000, host: "web-1", sourceIP: "10.0.0.5")],
+                                   fingerprints: ["fp-web-1"], idempotencyKey: nil, answer: nil)
+        try await second.drain()
+        await second.stop()
+        let after = try JSONDecoder().decode(Incident.self, from: Data(try #require(await store.incident(id: incident.id))))
+        #expect(after.findingCount == 1)
+        #expect(after.findings.first?.repeatCount == 3)
+        #expect(try await store.detections(RecordQuery()).items.count == 1)
+        await store.close()
+    }
 }

@@ -10,6 +10,9 @@ public protocol DetectionStore: Sendable {
     func events(afterSequence seq: Int64, limit: Int) async throws(StoreError) -> [SequencedEvent]
     /// The newest event sequence number (0 when empty).
     func lastEventSequence() async throws(StoreError) -> Int64
+    /// Deduplicated alerts last seen at or after `since` (ms), most recently seen first, at most
+    /// `limit`: the alerts a repeat may still arrive for.
+    func recentAlerts(seenSince since: Int64, limit: Int) async throws(StoreError) -> [AlertOrigin]
 
     /// One transaction: the detections, the incident snapshots and timeline entries they caused,
     /// and the pipeline checkpoint. Because the checkpoint commits with the results, a crash
@@ -154,5 +157,16 @@ public struct RecordPage: Sendable, Equatable {
     public init(items: [[UInt8]], nextCursor: String?) {
         self.items = items
         self.nextCursor = nextCursor
+    }
+}
+
+/// A deduplicated alert and the event that opened it.
+public struct AlertOrigin: Sendable, Equatable {
+    public var alertID: Int64
+    public var firstEventID: EventID
+
+    public init(alertID: Int64, firstEventID: EventID) {
+        self.alertID = alertID
+        self.firstEventID = firstEventID
     }
 }

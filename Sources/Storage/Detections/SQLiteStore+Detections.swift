@@ -24,6 +24,20 @@ extension SQLiteStore: DetectionStore {
         }
     }
 
+    public func recentAlerts(seenSince since: Int64, limit: Int) async throws(StoreError) -> [AlertOrigin] {
+        try await read { db in
+            // A scan of the alerts table (no index on last_seen alone): once per start.
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT id, first_event_id FROM alerts WHERE last_seen >= ? ORDER BY last_seen DESC LIMIT ?",
+                arguments: [since, max(0, limit)])
+            var out: [AlertOrigin] = []
+            while let row = try rows.next() {
+                if let first = EventID(rawValue: row[1]) { out.append(AlertOrigin(alertID: row[0], firstEventID: first)) }
+            }
+            return out
+        }
+    }
+
     public func lastEventSequence() async throws(StoreError) -> Int64 {
         try await read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM events") ?? 0 }
     }
