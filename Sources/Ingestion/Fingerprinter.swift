@@ -20,41 +20,47 @@ public struct Fingerprinter: Sendable {
         }
         guard !fields.isEmpty else { throw IngestError(reason: "fingerprint fields must not be empty") }
         self.fields = fields
+        self.resolved = fields.compactMap(Field.init(rawValue:))
+    }
+
+    /// `fields`, resolved once: the fingerprint runs for every alert ingested.
+    private let resolved: [Field]
+
+    private enum Field: String {
+        case source, kind, dataset, severity, title
+        case sourceIP = "source.ip", destinationIP = "destination.ip", userName = "user.name", hostName = "host.name"
+        case externalID = "external_id"
     }
 
     public func fingerprint(_ event: Event) -> String {
         var hash = FNV1a128()
-        for field in fields {
-            hash.add(value(field, of: event))
+        for field in resolved {
+            switch field {
+            case .source: hash.add(event.source.rawValue)
+            case .kind: hash.add(event.kind.rawValue)
+            case .dataset: hash.add(event.dataset)
+            case .severity: hash.add(event.severity?.name)
+            case .title: hash.add(event.title)
+            case .sourceIP: hash.add(event.sourceIP)
+            case .destinationIP: hash.add(event.destinationIP)
+            case .userName: hash.add(event.userName)
+            case .hostName: hash.add(event.hostName)
+            case .externalID: hash.add(event.externalID)
+            }
         }
         return hash.hex
-    }
-
-    private func value(_ field: String, of event: Event) -> String? {
-        switch field {
-        case "source": event.source.rawValue
-        case "kind": event.kind.rawValue
-        case "dataset": event.dataset
-        case "severity": event.severity?.name
-        case "title": event.title
-        case "source.ip": event.sourceIP
-        case "destination.ip": event.destinationIP
-        case "user.name": event.userName
-        case "host.name": event.hostName
-        case "external_id": event.externalID
-        default: nil
-        }
     }
 }
 
 /// FNV-1a, 128-bit variant (http://www.isthe.com/chongo/tech/comp/fnv/).
 struct FNV1a128 {
-    private static let prime: UInt128 = 0x0000000001000000000000000000013B
     private var state: UInt128 = 0x6c62272e07bb014262b821756295c58d
 
     mutating func add(byte: UInt8) {
         state ^= UInt128(byte)
-        state = state &* Self.prime
+        // × the FNV-128 prime 2^88 + 0x13B: a shift and a small multiply instead of a full
+        // 128-bit product (the same value modulo 2^128).
+        state = (state &<< 88) &+ (state &* 0x13B)
     }
 
     /// Length-prefixed (4 bytes, little endian); nil as 0xFFFFFFFF.
@@ -65,17 +71,21 @@ struct FNV1a128 {
         }
         let length = UInt32(truncatingIfNeeded: value.utf8.count)
         for shift in stride(from: 0, to: 32, by: 8) { add(byte: UInt8(truncatingIfNeeded: length >> UInt32(shift))) }
-        for byte in value.utf8 { add(byte: byte) }
+        var text = value
+        text.withUTF8 { bytes in
+            for byte in bytes { add(byte: byte) }
+        }
     }
 
     var hex: String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        var out = [UInt8](repeating: 0, count: 32)
-        var value = state
-        for index in stride(from: 31, through: 0, by: -1) {
-            out[index] = digits[Int(value & 15)]
-            value >>= 4
+        String(unsafeUninitializedCapacity: 32) { out in
+            var value = state
+            for index in stride(from: 31, through: 0, by: -1) {
+                let digit = UInt8(truncatingIfNeeded: value & 15)
+                out[index] = digit < 10 ? 0x30 + digit : 0x57 + digit
+                value >>= 4
+            }
+            return 32
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }
