@@ -32,7 +32,9 @@ enum EventRow {
         """
 
     /// Decodes a row selected with `columns`, in order.
-    static func decode(_ row: Row, log: EventLog) throws(StoreError) -> StoredEvent {
+    /// `withBytes: false` leaves the document and original empty (no read of the log): for
+    /// callers that need only the typed fields.
+    static func decode(_ row: Row, log: EventLog, withBytes: Bool = true) throws(StoreError) -> StoredEvent {
         let idText: String = row[0]
         guard let id = EventID(rawValue: idText) else { throw .database("corrupt event id \(idText)") }
         let sourceText: String = row[3]
@@ -43,7 +45,10 @@ enum EventRow {
         let severity = (row[6] as Int?).flatMap(Severity.init(rawValue:))
         let document: [UInt8]
         let original: [UInt8]
-        if let position = row[17] as Int64? {
+        if !withBytes {
+            document = []
+            original = []
+        } else if let position = row[17] as Int64? {
             let documentLength: Int = row[18]
             let originalLength: Int = row[19]
             let bytes = try log.read(position: position, count: documentLength + originalLength)

@@ -6,7 +6,8 @@ import MWRASPCore
 /// the columns the filters need beside it; the store does not interpret the JSON.
 public protocol DetectionStore: Sendable {
     /// Events stored after `seq` (the events table's physical order = commit order), oldest
-    /// first: the detection pipeline tails the log with this.
+    /// first: the detection pipeline tails the log with this. Repeats of an alert come without
+    /// their document and original (they are counted, not judged).
     func events(afterSequence seq: Int64, limit: Int) async throws(StoreError) -> [SequencedEvent]
     /// The newest event sequence number (0 when empty).
     func lastEventSequence() async throws(StoreError) -> Int64

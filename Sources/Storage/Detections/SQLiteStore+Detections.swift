@@ -15,8 +15,9 @@ extension SQLiteStore: DetectionStore {
             let rows = try Row.fetchCursor(statement, arguments: [seq, max(1, limit)])
             var out: [SequencedEvent] = []
             while let row = try rows.next() {
-                let stored = try EventRow.decode(row, log: log)
                 let first: Bool? = row[EventRow.columnCount + 1]
+                // A repeat of an alert is only counted, never judged: its bytes are not read.
+                let stored = try EventRow.decode(row, log: log, withBytes: first != false)
                 out.append(SequencedEvent(
                     sequence: row[EventRow.columnCount], event: stored.event, alertID: stored.alertID, isRepeat: first == false))
             }
