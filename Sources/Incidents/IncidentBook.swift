@@ -59,13 +59,14 @@ public final class IncidentBook: Sendable {
         state.withLock { $0.adopt(incident, timeline: timeline) }
     }
 
-    /// The first event of every SIEM-alert finding in memory -> its incident.
-    public func siemAlertOrigins() -> [EventID: String] {
+    /// The first event of every SIEM-alert finding in memory -> that finding's incident and
+    /// detection id.
+    public func siemAlertOrigins() -> [EventID: (incidentID: String, detectionID: String)] {
         state.withLock { ledger in
-            var origins: [EventID: String] = [:]
+            var origins: [EventID: (incidentID: String, detectionID: String)] = [:]
             for incident in ledger.incidents.values {
                 for finding in incident.findings where finding.type == .siemAlert {
-                    if let first = finding.eventIDs.first { origins[first] = incident.id }
+                    if let first = finding.eventIDs.first { origins[first] = (incident.id, finding.detectionID) }
                 }
             }
             return origins

@@ -47,8 +47,8 @@ public final class DetectionPipeline: Sendable {
         var position: Int64 = 0
         var processed = 0
         var task: Task<Void, Never>?
-        /// Which incident each SIEM alert joined, so its repeats count there (bounded).
-        var alertIncidents: [Int64: String] = [:]
+        /// Which incident and finding each SIEM alert became, so its repeats count there (bounded).
+        var alertIncidents: [Int64: AlertFinding] = [:]
         var alertOrder: [Int64] = []
         var stageNanoseconds = StageTimes()
     }
@@ -267,12 +267,21 @@ public final class DetectionPipeline: Sendable {
                 $0.stageNanoseconds.findings += batch.detections.count
             }
         }
+        // Repeats are added up per alert and counted once per batch: an alert storm costs a
+        // dictionary update per repeat, not an incident update.
+        var repeats: [Int64: (finding: AlertFinding, lastEventID: EventID, count: Int)] = [:]
+        var repeatOrder: [Int64] = []
         for stored in events {
             let event = stored.event
             if stored.isRepeat || SIEMAlertFinding.isLifecycleUpdate(event) {
                 let repeatStarted = DispatchTime.now().uptimeNanoseconds
-                if let alertID = stored.alertID, let incidentID = state.withLock({ $0.alertIncidents[alertID] }) {
-                    incidents.countRepeat(incidentID: incidentID, eventID: event.id, now: now(), into: &batch)
+                if let alertID = stored.alertID, let finding = state.withLock({ $0.alertIncidents[alertID] }) {
+                    if let known = repeats[alertID] {
+                        repeats[alertID] = (known.finding, event.id, known.count + 1)
+                    } else {
+                        repeats[alertID] = (finding, event.id, 1)
+                        repeatOrder.append(alertID)
+                    }
                 }
                 repeatNanoseconds += DispatchTime.now().uptimeNanoseconds - repeatStarted
                 if stored.isRepeat { continue }
@@ -292,7 +301,7 @@ public final class DetectionPipeline: Sendable {
                 correlateNanoseconds += DispatchTime.now().uptimeNanoseconds - correlateStarted
                 latency.recordNanoseconds(max(0, detectedAt - event.receivedAt) * 1_000_000)
                 if finding.type == .siemAlert, let alertID = stored.alertID, let incidentID = detection.incidentID {
-                    remember(alertID: alertID, incidentID: incidentID)
+                    remember(alertID: alertID, AlertFinding(incidentID: incidentID, detectionID: detection.id))
                 }
                 batch.detections.append(DetectionRow(
                     id: detection.id, detectorID: finding.detectorID, type: finding.type.rawValue,
@@ -300,6 +309,12 @@ public final class DetectionPipeline: Sendable {
                     document: DetectionView(detection).encoded()))
             }
         }
+        let repeatStarted = DispatchTime.now().uptimeNanoseconds
+        for alertID in repeatOrder {
+            guard let entry = repeats[alertID] else { continue }
+            incidents.countRepeats(of: entry.finding, lastEventID: entry.lastEventID, count: entry.count, now: now(), into: &batch)
+        }
+        repeatNanoseconds += DispatchTime.now().uptimeNanoseconds - repeatStarted
         incidents.finish(now: now(), into: &batch)
         return batch
     }
@@ -312,16 +327,16 @@ public final class DetectionPipeline: Sendable {
         guard !origins.isEmpty else { return }
         let alerts = try await store.recentAlerts(seenSince: now() - Self.alertMemoryHorizon, limit: Self.maxRememberedAlerts)
         for alert in alerts.reversed() {
-            if let incidentID = origins[alert.firstEventID] { remember(alertID: alert.alertID, incidentID: incidentID) }
+            if let finding = origins[alert.firstEventID] { remember(alertID: alert.alertID, finding) }
         }
     }
 
     /// Alerts not repeated for this long are not looked up again after a restart.
     static let alertMemoryHorizon: Int64 = 86_400_000
 
-    private func remember(alertID: Int64, incidentID: String) {
+    private func remember(alertID: Int64, _ finding: AlertFinding) {
         state.withLock { state in
-            if state.alertIncidents.updateValue(incidentID, forKey: alertID) == nil {
+            if state.alertIncidents.updateValue(finding, forKey: alertID) == nil {
                 state.alertOrder.append(alertID)
                 if state.alertOrder.count > Self.maxRememberedAlerts {
                     let evicted = state.alertOrder.prefix(Self.maxRememberedAlerts / 10)

@@ -59,7 +59,9 @@ public final class IncidentService: IncidentCorrelator {
         return true
     }
 
-    public func siemAlertOrigins() -> [EventID: String] { book.siemAlertOrigins() }
+    public func siemAlertOrigins() -> [EventID: AlertFinding] {
+        book.siemAlertOrigins().mapValues { AlertFinding(incidentID: $0.incidentID, detectionID: $0.detectionID) }
+    }
 
     public func correlate(_ detection: inout Detection, now: Int64, into batch: inout DetectionBatch) {
         let update = book.correlate(detection, now: now)
@@ -67,19 +69,22 @@ public final class IncidentService: IncidentCorrelator {
         record(update)
     }
 
-    public func countRepeat(incidentID: String, eventID: EventID, now: Int64, into batch: inout DetectionBatch) {
-        // The book counts repeats per finding; the incident's first SIEM-alert finding is the one
-        // the repeated alert belongs to.
-        guard let incident = book.incident(id: incidentID),
-              let finding = incident.findings.first(where: { $0.type == .siemAlert }) else { return }
-        var detection = Detection(
-            id: finding.detectionID,
-            finding: Finding(detectorID: finding.detectorID, type: finding.type, title: finding.title, severity: finding.severity,
-                             confidence: finding.confidence, indicators: finding.indicators, eventIDs: [eventID],
-                             entities: finding.entities),
-            detectedAt: now, eventTime: finding.eventTime, latencySeconds: 0, incidentID: incidentID)
-        detection.incidentID = incidentID
-        record(book.correlate(detection, repeatCount: finding.repeatCount + 1, now: now))
+    public func countRepeats(of alert: AlertFinding, lastEventID: EventID, count: Int, now: Int64,
+                             into batch: inout DetectionBatch) {
+        guard count > 0, let incident = book.incident(id: alert.incidentID) else { return }
+        // The alert's own finding; one folded into another (an incident past its finding cap)
+        // is counted through correlation, which folds it again.
+        let finding = incident.findings.first { $0.detectionID == alert.detectionID }
+        let template = finding ?? incident.findings.first { $0.type == .siemAlert }
+        guard let template else { return }
+        let detection = Detection(
+            id: alert.detectionID,
+            finding: Finding(detectorID: template.detectorID, type: template.type, title: template.title, severity: template.severity,
+                             confidence: template.confidence, indicators: template.indicators, eventIDs: [lastEventID],
+                             entities: template.entities),
+            detectedAt: now, eventTime: template.eventTime, latencySeconds: 0, incidentID: alert.incidentID)
+        let total = finding.map { $0.repeatCount + count } ?? count
+        record(book.correlate(detection, repeatCount: total, now: now))
     }
 
     public func tick(now: Int64, into batch: inout DetectionBatch) {

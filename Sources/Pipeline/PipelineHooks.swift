@@ -22,18 +22,30 @@ public protocol IncidentCorrelator: Sendable {
     /// Joins `detection` to an incident (opening one if none fits), sets its `incidentID`, and
     /// adds the incident's new snapshot and timeline entries to `batch`.
     func correlate(_ detection: inout Detection, now: Int64, into batch: inout DetectionBatch)
-    /// A SIEM alert repeated inside the dedup window: counted on the incident it joined.
-    func countRepeat(incidentID: String, eventID: EventID, now: Int64, into batch: inout DetectionBatch)
+    /// A SIEM alert repeated `count` more times inside the dedup window (the latest repeat is
+    /// `lastEventID`): counted on the finding it became.
+    func countRepeats(of finding: AlertFinding, lastEventID: EventID, count: Int, now: Int64, into batch: inout DetectionBatch)
     /// Adds what changed since the last call to `batch` (snapshots may be held back and
     /// written by a later call or tick).
     func finish(now: Int64, into batch: inout DetectionBatch)
     /// Time-driven changes (SLA breaches, response timers) up to `now`.
     func tick(now: Int64, into batch: inout DetectionBatch)
-    /// The first event of each SIEM-alert finding held in memory -> its incident: after a
+    /// The first event of each SIEM-alert finding held in memory -> that finding: after a
     /// restart, what tells the pipeline where an alert's repeats belong.
-    func siemAlertOrigins() -> [EventID: String]
+    func siemAlertOrigins() -> [EventID: AlertFinding]
 }
 
 extension IncidentCorrelator {
-    public func siemAlertOrigins() -> [EventID: String] { [:] }
+    public func siemAlertOrigins() -> [EventID: AlertFinding] { [:] }
+}
+
+/// The finding (detection) a SIEM alert became and the incident holding it.
+public struct AlertFinding: Sendable, Equatable {
+    public var incidentID: String
+    public var detectionID: String
+
+    public init(incidentID: String, detectionID: String) {
+        self.incidentID = incidentID
+        self.detectionID = detectionID
+    }
 }

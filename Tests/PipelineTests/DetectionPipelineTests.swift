@@ -22,8 +22,8 @@ final class HostCorrelator: IncidentCorrelator {
     func correlate(_ detection: inout Detection, now: Int64, into batch: inout DetectionBatch) {
         detection.incidentID = "inc_" + (detection.finding.entities.hostName ?? "none")
     }
-    func countRepeat(incidentID: String, eventID: EventID, now: Int64, into batch: inout DetectionBatch) {
-        repeats.withLock { $0.append(incidentID) }
+    func countRepeats(of finding: AlertFinding, lastEventID: EventID, count: Int, now: Int64, into batch: inout DetectionBatch) {
+        repeats.withLock { $0 += Array(repeating: finding.incidentID, count: count) }
     }
     func tick(now: Int64, into batch: inout DetectionBatch) {}
     func finish(now: Int64, into batch: inout DetectionBatch) {}

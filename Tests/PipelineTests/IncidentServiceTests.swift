@@ -94,4 +94,26 @@ import Testing
         #expect(try await store.detections(RecordQuery()).items.count == 1)
         await store.close()
     }
+
+    @Test func repeatsCountOnTheirOwnAlertsFindingAndAddUpWithinABatch() async throws {
+        let path = NSTemporaryDirectory() + "incidents-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = try SQLiteStore(configuration: StoreConfiguration(dataDirectory: path))
+        let pipeline = DetectionPipeline(store: store, engine: NoEngine(), incidents: IncidentService(book: IncidentBook()),
+                                         now: { Self.t0 + 600_000 }, logger: Logger(label: "test"))
+        // Two different alerts from the same host and source join one incident.
+        _ = try await store.append([Self.alert(1, at: Self.t0, host: "web-1", sourceIP: "10.0.0.5"),
+                                    Self.alert(2, at: Self.t0 + 1_000, host: "web-1", sourceIP: "10.0.0.5")],
+                                   fingerprints: ["fp-a", "fp-b"], idempotencyKey: nil, answer: nil)
+        // Alert b repeats five times in one batch, alert a once.
+        let repeatsOfB = (3...7).map { Self.alert($0, at: Self.t0 + 2_000, host: "web-1", sourceIP: "10.0.0.5") }
+        _ = try await store.append(repeatsOfB + [Self.alert(8, at: Self.t0 + 3_000, host: "web-1", sourceIP: "10.0.0.5")],
+                                   fingerprints: Array(repeating: "fp-b", count: 5) + ["fp-a"], idempotencyKey: nil, answer: nil)
+        try await pipeline.drain()
+        let incidents = try await store.incidents(RecordQuery()).items.map { try JSONDecoder().decode(Incident.self, from: Data($0)) }
+        let incident = try #require(incidents.first)
+        #expect(incidents.count == 1)
+        #expect(incident.findings.map(\.repeatCount) == [2, 6])
+        await store.close()
+    }
 }
