@@ -128,6 +128,9 @@ final class EventLog: @unchecked Sendable {
         guard ftruncate(writer, off_t(position - start)) == 0 else {
             throw .database("event log: cannot truncate \(segmentPath(start)): \(Self.lastError())")
         }
+        // The segment may have just been created (or segments removed): make the directory
+        // durable before anything written into it is acknowledged.
+        syncDirectory()
         endPosition = position
     }
 
@@ -174,6 +177,10 @@ final class EventLog: @unchecked Sendable {
         try openWriter(segmentStart: position)
         segments.withLock { $0.starts.append(position) }
         // The new file's directory entry must be durable before anything in it is acknowledged.
+        syncDirectory()
+    }
+
+    private func syncDirectory() {
         let dir = open(directory, O_RDONLY | O_CLOEXEC)
         if dir >= 0 {
             _ = fsync(dir)
