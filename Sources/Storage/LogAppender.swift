@@ -37,6 +37,13 @@ final class LogAppender: @unchecked Sendable {
             escalateAfterRepeats: configuration.escalateAfterRepeats, filter: filter)
     }
 
+    /// Nothing is queued and (when called after indexing) nothing waits for the indexer: give
+    /// back what a burst made big, the frame buffer and the table of pending keys.
+    func idle() {
+        if frame.capacity > 4 << 20 { frame = AlignedBuffer() }
+        pending.prune(appliedThrough: indexer.appliedPosition)
+    }
+
     static func idKey(_ id: EventID) -> PendingKeys.Key {
         PendingKeys.Key(hash: KeyHash(.eventID, id.rawValue), scope: nil, text: id.rawValue)
     }

@@ -46,8 +46,11 @@ public final class SQLiteStore: Store {
                 // can lose the last commits on power loss. "202 means durable" needs FULL: every
                 // commit fsyncs the WAL. It is per connection; only the writer writes.
                 try db.execute(sql: "PRAGMA synchronous = FULL")
-                // The writer's cache keeps the index pages of recent ids hot: 64 MiB.
-                try db.execute(sql: "PRAGMA cache_size = -65536")
+                // The writer connection is the indexer's (and the detection pipeline's): it
+                // appends at the right edge of the tables and indexes, so 16 MiB holds its
+                // working set; the writer's lookups use their own connection. (It was 64 MiB
+                // when dedup and idempotency lookups ran here, and stayed resident after bursts.)
+                try db.execute(sql: "PRAGMA cache_size = -16384")
                 // Checkpoint every 64 MiB of WAL instead of 4 MiB: one group commit of 10k
                 // alerts is ~13 MiB, so the default would checkpoint after every commit. (No
                 // throughput difference was measurable either way; this keeps the work batched.)

@@ -46,12 +46,15 @@ final class WriteQueue: Sendable {
         indexer.onRelease { [weak self] events, bytes in self?.release(events: events, bytes: bytes) }
     }
 
-    /// The indexer has put these into SQLite: their share of the caps is free again.
+    /// The indexer has put these into SQLite: their share of the caps is free again. When
+    /// that empties the queue, the writer tidies up after the burst (on its own queue).
     private func release(events: Int, bytes: Int) {
-        state.withLock { state in
+        let emptied = state.withLock { state -> Bool in
             state.queuedEvents -= events
             state.queuedBytes -= bytes
+            return state.queuedEvents == 0 && state.pending.isEmpty
         }
+        if emptied { queue.async { self.writer.idle() } }
     }
 
     /// Enqueues `request`, or returns why not (then its continuation is NOT resumed here).
@@ -106,6 +109,7 @@ final class WriteQueue: Sendable {
     }
 
     private func drain() {
+        defer { writer.idle() }
         while let batch = takeBatch() {
             let started = DispatchTime.now().uptimeNanoseconds
             let (results, logged) = writer.write(batch)
