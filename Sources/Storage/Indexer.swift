@@ -191,10 +191,9 @@ final class Indexer: Sendable {
     /// Also used by recovery at open.
     static func apply(_ batch: IndexBatch, db: Database, checkpoint: Bool = true) throws {
         let insert = try EventInsert(db: db)
-        for event in batch.events {
-            try insert.insert(event)
-        }
-        for alert in batch.alerts { try insert.upsert(alert) }
+        // Indexed loops: the rows are read in place instead of copied out one by one.
+        for index in batch.events.indices { try insert.insert(batch.events[index]) }
+        for index in batch.alerts.indices { try insert.upsert(batch.alerts[index]) }
         for key in batch.keys {
             try IdempotencyLedger.record(key.answer, forKey: key.key, at: key.createdAt, db: db)
         }

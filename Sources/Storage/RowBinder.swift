@@ -32,12 +32,15 @@ final class RowBinder {
     }
 
     func text(_ value: String?) {
-        guard var value else {
+        guard let value else {
             values.append(.null)
             return
         }
         let offset = bytes.count
-        value.withUTF8 { bytes.append(contentsOf: $0) }
+        // Native strings are contiguous UTF-8: one copy into the row buffer, no String copy.
+        if value.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
+            bytes.append(contentsOf: value.utf8)
+        }
         values.append(.text(offset: offset, count: bytes.count - offset))
     }
 
