@@ -45,11 +45,12 @@ final class AlertDeduplicator {
 
     var cachedFingerprints: Int { latest.count }
 
-    /// Counts `event` into the alert of `fingerprint` (a repeat within the window), or opens a
-    /// new alert; returns the alert's id.
+    /// Counts `event` into the alert of `fingerprint` (a repeat within the window, or the
+    /// resolution of an alert still open), or opens a new alert; returns the alert's id.
     func record(_ event: Event, fingerprint: String, lookups: LookupConnection) throws -> Int64 {
         newestSeen = Swift.max(newestSeen, event.receivedAt)
-        if let entry = try current(fingerprint, lookups: lookups), abs(event.receivedAt - entry.alert.lastSeen) <= window {
+        if let entry = try current(fingerprint, lookups: lookups),
+           abs(event.receivedAt - entry.alert.lastSeen) <= window || Self.resolves(event, entry.alert) {
             entry.alert.count += 1
             entry.alert.lastSeen = Swift.max(entry.alert.lastSeen, event.receivedAt)
             entry.alert.lastEventID = event.id
@@ -134,6 +135,19 @@ final class AlertDeduplicator {
         }
         nextID = next + 1
         return next
+    }
+
+    /// A resolution (Alertmanager `resolved`, PagerDuty `resolve`) of an alert still open
+    /// resolves that alert however long it has been firing, instead of opening a new alert.
+    private static func resolves(_ event: Event, _ alert: AlertRecord) -> Bool {
+        isResolution(event.status) && !isResolution(alert.status)
+    }
+
+    private static func isResolution(_ status: String?) -> Bool {
+        switch status?.lowercased() {
+        case "resolved", "resolve": true
+        default: false
+        }
     }
 
     /// nil ranks below every severity.

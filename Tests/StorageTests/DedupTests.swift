@@ -57,6 +57,30 @@ import Testing
         await store.close()
     }
 
+    @Test func aLateResolutionResolvesTheOpenAlertAndALaterFiringOpensANewOne() async throws {
+        let directory = TemporaryDirectory()
+        let store = try Sample.store(directory)
+        let t0 = Sample.base
+        let window: Int64 = 300_000
+        _ = try await store.append([Sample.event(1, at: t0, status: "firing")], fingerprints: ["fp"], idempotencyKey: nil, answer: nil)
+        // Resolved an hour later, far outside the dedup window: still the same alert.
+        _ = try await store.append([Sample.event(2, at: t0 + 12 * window, status: "resolved")], fingerprints: ["fp"],
+                                   idempotencyKey: nil, answer: nil)
+        var alerts = try await store.alerts(forFingerprint: "fp")
+        #expect(alerts.count == 1)
+        #expect(alerts.first?.status == "resolved")
+        #expect(alerts.first?.count == 2)
+        // Firing again later opens a new alert; a second late resolution does not touch the old one.
+        _ = try await store.append([Sample.event(3, at: t0 + 24 * window, status: "firing")], fingerprints: ["fp"],
+                                   idempotencyKey: nil, answer: nil)
+        _ = try await store.append([Sample.event(4, at: t0 + 36 * window, status: "resolved")], fingerprints: ["fp"],
+                                   idempotencyKey: nil, answer: nil)
+        alerts = try await store.alerts(forFingerprint: "fp")
+        #expect(alerts.map(\.count) == [2, 2])
+        #expect(alerts.map(\.status) == ["resolved", "resolved"])
+        await store.close()
+    }
+
     @Test func escalatesOneLevelPerMultipleOfRepeats() async throws {
         let directory = TemporaryDirectory()
         let store = try Sample.store(directory) { $0.escalateAfterRepeats = 3 }
