@@ -6,6 +6,7 @@ struct JSONParser {
     let count: Int
     var position: Int
     let maxDepth: Int
+    let maxValues: Int
     let allowTrailingCommas: Bool
     /// The tape, in a raw buffer: `Array.append` costs a uniqueness check (a runtime call) per
     /// node, which was a measurable share of the NDJSON hot path. `finish()` copies it out;
@@ -21,6 +22,7 @@ struct JSONParser {
         self.count = buffer.count
         self.position = position
         self.maxDepth = options.maxDepth
+        self.maxValues = options.maxValues
         self.allowTrailingCommas = options.allowTrailingCommas
         self.recording = recording
         if recording {
@@ -94,6 +96,11 @@ struct JSONParser {
     }
 
     mutating func parseValue(depth: Int) throws(IngestError) {
+        // The tape costs 16 bytes per value: without a bound, 10 MiB of `[0,0,...]` would
+        // cost 80 MB. Object keys add at most as many again.
+        guard !recording || tapeCount < maxValues else {
+            throw syntaxError("more than \(maxValues) JSON values in one document")
+        }
         skipWhitespace()
         guard position < count else { throw syntaxError("unexpected end of input, expected a value") }
         switch byte(position) {

@@ -37,9 +37,13 @@ public struct JSONScanner: Sendable {
         public var maxDepth: Int = 64
         /// Kibana's Mustache loops render `[{...},{...},]`; accepted only where asked.
         public var allowTrailingCommas: Bool = false
-        public init(maxDepth: Int = 64, allowTrailingCommas: Bool = false) {
+        /// Most values one parsed document may hold (its index costs 16 bytes per value).
+        /// Real webhooks hold thousands; Alertmanager with 1,000 alerts about 50,000.
+        public var maxValues: Int = 1 << 20
+        public init(maxDepth: Int = 64, allowTrailingCommas: Bool = false, maxValues: Int = 1 << 20) {
             self.maxDepth = maxDepth
             self.allowTrailingCommas = allowTrailingCommas
+            self.maxValues = maxValues
         }
     }
 

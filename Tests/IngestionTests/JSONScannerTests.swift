@@ -101,3 +101,22 @@ import Testing
         #expect(second.member(second.root, "b") != nil)
     }
 }
+
+@Suite struct JSONScannerLimitTests {
+    @Test func aDocumentWithMoreValuesThanTheLimitIsRefusedNotIndexed() throws {
+        let small = Array(("[" + Array(repeating: "0", count: 100).joined(separator: ",") + "]").utf8)
+        let options = JSONScanner.Options(maxValues: 50)
+        #expect(throws: IngestError.self) { try JSONScanner(small, options: options) }
+        do {
+            _ = try JSONScanner(small, options: options)
+        } catch {
+            #expect(error.reason.contains("more than 50 JSON values"))
+        }
+        // At the limit it parses.
+        let fits = Array(("[" + Array(repeating: "0", count: 49).joined(separator: ",") + "]").utf8)
+        #expect(try JSONScanner(fits, options: options).nodes.count == 50)
+        // The default bound holds a hostile 10 MiB array to a 1,048,576-value index.
+        let hostile = [UInt8]("[".utf8) + Array(repeating: Array("0,".utf8), count: 1_100_000).flatMap { $0 } + Array("0]".utf8)
+        #expect(throws: IngestError.self) { try JSONScanner(hostile) }
+    }
+}
