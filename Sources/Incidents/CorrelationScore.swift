@@ -22,18 +22,29 @@ public struct CorrelationScore: Sendable, Hashable, Comparable, CustomStringConv
     }
 
     public init(shared: [EntityKind], weights: CorrelationWeights) {
-        self.shared = shared.sorted()
-        if Set(shared).count == EntityKind.allCases.count {
-            // The same actor, target, account and machine: the same activity by definition,
-            // whatever weights a deployment configures.
-            remaining = 0
-        } else {
-            var product: Int64 = 1
-            for kind in EntityKind.allCases {
-                product *= shared.contains(kind) ? 1000 - weights.permille(kind) : 1000
-            }
-            remaining = product
+        self.init(shared: SharedKinds(shared), weights: weights)
+    }
+
+    public init(shared: SharedKinds, weights: CorrelationWeights) {
+        self.shared = shared.kinds
+        remaining = Self.remaining(shared, weights)
+    }
+
+    /// 1 − score, scaled: Π(1 − w) over the shared kinds, in thousandths per kind.
+    static func remaining(_ shared: SharedKinds, _ weights: CorrelationWeights) -> Int64 {
+        // The same actor, target, account and machine: the same activity by definition,
+        // whatever weights a deployment configures.
+        if shared.rawValue == 0b1111 { return 0 }
+        var product: Int64 = 1
+        for kind in EntityKind.allCases {
+            product *= shared.contains(kind) ? 1000 - weights.permille(kind) : 1000
         }
+        return product
+    }
+
+    /// `joins` without building the score: for the correlation loop.
+    static func joins(_ shared: SharedKinds, remaining: Int64, _ weights: CorrelationWeights) -> Bool {
+        shared.rawValue != 0 && remaining < (1000 - weights.thresholdPermille) * (scale / 1000)
     }
 
     /// 0...1.

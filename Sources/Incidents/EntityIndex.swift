@@ -61,22 +61,37 @@ struct EntityIndex: Sendable {
     /// ±`window` of `eventTime` (inclusive), each once, with the kinds of entity they share.
     /// A posting is reached through kind K exactly when its finding has the same normalized
     /// value for K, so the kinds it was reached through are the shared ones: the score needs
-    /// no second comparison of the values.
-    func candidates(for entities: Entities, eventTime: Int64, window: Int64) -> [(posting: Posting, shared: [EntityKind])] {
-        var position: [Posting: Int] = [:]
-        var result: [(posting: Posting, shared: [EntityKind])] = []
+    /// no second comparison of the values. The candidates of one incident come together.
+    ///
+    /// Why it is built this way: in an alert storm every new finding reaches the same big
+    /// incident through three or four values, 16 postings each. Each incident id is hashed once
+    /// per value, and a finding's postings are matched by index within its incident, instead of
+    /// hashing every posting and allocating a list of kinds per candidate.
+    func candidates(for entities: Entities, eventTime: Int64, window: Int64) -> [(posting: Posting, shared: SharedKinds)] {
+        var slots: [String: Int] = [:]
+        var groups: [[(posting: Posting, shared: SharedKinds)]] = []
         for kind in EntityKind.allCases {
             guard let value = entities.correlationKey(kind), let byIncident = postings[Key(kind: kind, value: value)] else { continue }
-            for posting in byIncident.values.joined() where abs(posting.eventTime - eventTime) <= window {
-                if let index = position[posting] {
-                    result[index].shared.append(kind)
+            let bit = SharedKinds(kind)
+            for (incidentID, list) in byIncident {
+                let slot: Int
+                if let known = slots[incidentID] {
+                    slot = known
                 } else {
-                    position[posting] = result.count
-                    result.append((posting, [kind]))
+                    slot = groups.count
+                    slots[incidentID] = slot
+                    groups.append([])
+                }
+                for posting in list where abs(posting.eventTime - eventTime) <= window {
+                    if let index = groups[slot].firstIndex(where: { $0.posting.findingIndex == posting.findingIndex }) {
+                        groups[slot][index].shared.insert(bit)
+                    } else {
+                        groups[slot].append((posting, bit))
+                    }
                 }
             }
         }
-        return result
+        return groups.count == 1 ? groups[0] : Array(groups.joined())
     }
 
     mutating func remove(_ incidentID: String) {

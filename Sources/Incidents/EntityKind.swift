@@ -13,6 +13,32 @@ public enum EntityKind: String, Sendable, Codable, CaseIterable, Comparable {
     }
 }
 
+/// A set of entity kinds as bits, for the correlation hot path (no allocation).
+public struct SharedKinds: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    public init(_ kind: EntityKind) {
+        rawValue = switch kind {
+        case .sourceIP: 1
+        case .destinationIP: 2
+        case .userName: 4
+        case .hostName: 8
+        }
+    }
+
+    public init(_ kinds: [EntityKind]) {
+        var bits: UInt8 = 0
+        for kind in kinds { bits |= SharedKinds(kind).rawValue }
+        rawValue = bits
+    }
+
+    public func contains(_ kind: EntityKind) -> Bool { contains(SharedKinds(kind)) }
+
+    /// The kinds in `EntityKind.allCases` order (which is also their sort order).
+    public var kinds: [EntityKind] { EntityKind.allCases.filter { contains($0) } }
+}
+
 extension Entities {
     /// The value correlation compares, normalized; nil when absent or meaningless.
     ///

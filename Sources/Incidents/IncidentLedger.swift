@@ -55,12 +55,24 @@ struct IncidentLedger: Sendable {
         var best: [String: (score: CorrelationScore, findingIndex: Int)] = [:]
         // The index holds active incidents only (`store` removes the others), so no status check:
         // reading it through the dictionary would copy the whole incident per posting.
-        for (posting, shared) in index.candidates(for: detection.finding.entities, eventTime: detection.eventTime, window: configuration.window) {
-            let score = CorrelationScore(shared: shared, weights: weights)
-            guard score.joins(weights) else { continue }
-            if let current = best[posting.incidentID], current.score >= score { continue }
-            best[posting.incidentID] = (score, posting.findingIndex)
+        // Candidates come grouped by incident: the best of the current group is kept aside and
+        // the dictionary touched once per incident, not once per posting.
+        var group: (incidentID: String, shared: SharedKinds, remaining: Int64, findingIndex: Int)?
+        func settle() {
+            guard let group, best[group.incidentID] == nil else { return }
+            best[group.incidentID] = (CorrelationScore(shared: group.shared, weights: weights), group.findingIndex)
         }
+        for (posting, shared) in index.candidates(for: detection.finding.entities, eventTime: detection.eventTime, window: configuration.window) {
+            let remaining = CorrelationScore.remaining(shared, weights)
+            guard CorrelationScore.joins(shared, remaining: remaining, weights) else { continue }
+            if let current = group, current.incidentID == posting.incidentID {
+                if current.remaining <= remaining { continue }
+            } else {
+                settle()
+            }
+            group = (posting.incidentID, shared, remaining, posting.findingIndex)
+        }
+        settle()
         // The best score wins; ties go to the most recent incident (latest event, then newest id).
         let winner = best.max { a, b in
             if a.value.score.remaining != b.value.score.remaining { return a.value.score < b.value.score }

@@ -216,3 +216,21 @@ import Testing
         #expect(book.correlate(detection(99, detector: "B"), now: t0 + 99).incident.findingCount == 4)
     }
 }
+
+@Suite struct SharedKindsTests {
+    @Test func everySubsetScoresAsTheProductOfItsWeights() {
+        let weights = CorrelationWeights.default
+        for bits in 0..<16 {
+            let kinds = EntityKind.allCases.enumerated().filter { bits & (1 << $0.offset) != 0 }.map(\.element)
+            let mask = SharedKinds(kinds)
+            #expect(mask.kinds == kinds)
+            let score = CorrelationScore(shared: mask, weights: weights)
+            var expected = 1.0
+            for kind in kinds { expected *= 1 - weights.weight(kind) }
+            if kinds.count == 4 { expected = 0 }
+            #expect(abs(score.value - (1 - expected)) < 1e-9)
+            #expect(CorrelationScore.joins(mask, remaining: CorrelationScore.remaining(mask, weights), weights) == score.joins(weights))
+            #expect(score == CorrelationScore(shared: kinds.reversed(), weights: weights))
+        }
+    }
+}
