@@ -54,12 +54,29 @@ extension Entities {
         case .hostName: hostName
         }
         guard let raw else { return nil }
-        let value = raw.trimmingSpaces().lowercased()
-        if value.isEmpty || Self.placeholders.contains(value) { return nil }
-        if kind == .sourceIP || kind == .destinationIP, Self.meaninglessAddresses.contains(value) || value.hasPrefix("127.") {
+        let value = Self.normalized(raw)
+        if value.isEmpty || (value.utf8.count <= 9 && Self.placeholders.contains(value)) { return nil }
+        if kind == .sourceIP || kind == .destinationIP,
+           (value.utf8.count <= 15 && Self.meaninglessAddresses.contains(value)) || value.hasPrefix("127.") {
             return nil
         }
         return value
+    }
+
+    /// Trimmed and lowercased. Most values are already plain lowercase ASCII without spaces
+    /// at the ends (IPs, host and user names): those are returned as they are, without
+    /// building two new strings; correlation calls this for every entity of every finding.
+    static func normalized(_ raw: String) -> String {
+        let utf8 = raw.utf8
+        guard let first = utf8.first, let last = utf8.last else { return raw }
+        var plain = first > 0x20 && first < 0x80 && last > 0x20 && last < 0x80
+        if plain {
+            for byte in utf8 where (byte >= 0x41 && byte <= 0x5A) || byte >= 0x80 {
+                plain = false
+                break
+            }
+        }
+        return plain ? raw : raw.trimmingSpaces().lowercased()
     }
 
     private static let placeholders: Set<String> = ["-", "--", "unknown", "n/a", "na", "none", "null", "nil", "(null)", "undefined", "?"]

@@ -234,3 +234,16 @@ import Testing
         }
     }
 }
+
+@Suite struct EntityNormalizationTests {
+    @Test func theFastPathAgreesWithTrimAndLowercase() {
+        let samples = ["10.0.0.1", "Web-Prod-03", " host ", "\tuser\n", "ÄLICE", "alice", "", " ", "\u{00A0}x\u{00A0}", "x y", "a\u{0301}",
+                       "UNKNOWN", "n/a", "-", "::1", "127.0.0.1", "2001:DB8::1"]
+        for sample in samples {
+            #expect(Entities.normalized(sample) == sample.trimmingSpaces().lowercased(), "\(sample)")
+        }
+        #expect(Entities(sourceIP: " 127.0.0.2 ").correlationKey(.sourceIP) == nil)
+        #expect(Entities(userName: "UNKNOWN").correlationKey(.userName) == nil)
+        #expect(Entities(hostName: "Web-Prod-03").correlationKey(.hostName) == "web-prod-03")
+    }
+}
