@@ -266,7 +266,16 @@ measure() {  # measure NAME URL [extra wrk args...]   NAME is "server|case label
   p99="$(to_ms "$p99raw")" || die "unknown latency unit in '$p99raw' ($name)"
   non2xx="$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$out")"
   errs="$(awk '/Socket errors:/ {print}' "$out" | sed 's/^ *//')"
-  if [ -n "$non2xx" ]; then WARN[$name]+="${non2xx} non-2xx responses; "; fi
+  if [ -n "$non2xx" ]; then
+    WARN[$name]+="${non2xx} non-2xx responses (not counted in req/s); "
+    # Only answers that did the work count: a 503 from an overloaded store is not a stored
+    # event. req/s is scaled by the share of 2xx answers.
+    local total
+    total="$(awk '/ requests in / {print $1}' "$out")"
+    if [ -n "$total" ] && [ "$total" -gt 0 ]; then
+      rps="$(awk -v r="$rps" -v t="$total" -v n="$non2xx" 'BEGIN {printf "%.2f", r * (t - n) / t}')"
+    fi
+  fi
   if [ -n "$errs" ]; then WARN[$name]+="${errs}; "; fi
   RPS[$name]+="$rps "
   P99[$name]+="$p99 "
