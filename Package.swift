@@ -50,8 +50,6 @@ let package = Package(
             name: "Storage",
             dependencies: [
                 "MWRASPCore",
-                // The event log: O_DIRECT (CSystemLinux) and CRC-32 (zlib).
-                "CSystemLinux", "CZlib",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // sqlite3_bind_* straight onto cached statements on the insert path.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),

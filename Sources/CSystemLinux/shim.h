@@ -31,15 +31,4 @@ static inline int mwrasp_malloc_trim(void) {
 static inline pid_t mwrasp_gettid(void) {
     return (pid_t)syscall(SYS_gettid);
 }
-
-// O_DIRECT is a GNU extension too, and its value differs by architecture.
-static inline int mwrasp_o_direct(void) {
-#if defined(__x86_64__) || defined(__i386__)
-    return 040000;
-#elif defined(__aarch64__) || defined(__arm__) || defined(__powerpc64__)
-    return 0200000;
-#else
-    return 040000;
-#endif
-}
 #endif

@@ -164,3 +164,17 @@ import Testing
         await reopened.close()
     }
 }
+
+@Suite struct XXH64Tests {
+    @Test func matchesTheReferenceValues() {
+        // Test vectors of the reference implementation (seed 0).
+        func hash(_ text: String) -> UInt64 { Array(text.utf8).withUnsafeBytes { XXH64.hash($0) } }
+        #expect(hash("") == 0xEF46_DB37_51D8_E999)
+        #expect(hash("a") == 0xD24E_C4F1_A98C_6E5B)
+        #expect(hash("abc") == 0x44BC_2CF5_AD77_0999)
+        #expect(hash("message digest") == 0x066E_D728_FCEE_B3BE)
+        #expect(hash("abcdefghijklmnopqrstuvwxyz") == 0xCFE1_F278_FA89_835C)
+        #expect(hash("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") == 0xAAA4_6907_D304_7814)
+        #expect(hash(String(repeating: "1234567890", count: 8)) == 0xE04A_477F_19EE_145D)
+    }
+}

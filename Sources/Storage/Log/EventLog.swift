@@ -1,5 +1,3 @@
-import CSystemLinux
-import CZlib
 import Foundation
 import Glibc
 import Synchronization
@@ -193,7 +191,7 @@ final class EventLog: @unchecked Sendable {
         let path = segmentPath(segmentStart)
         var fd: Int32 = -1
         if direct {
-            fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | mwrasp_o_direct(), 0o644)
+            fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | Self.directFlag, 0o644)
         }
         isDirect = fd >= 0
         if fd < 0 { fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644) }
@@ -279,10 +277,18 @@ final class EventLog: @unchecked Sendable {
         return Int64(name.prefix(20))
     }
 
-    static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        guard let base = bytes.baseAddress else { return 0 }
-        return UInt32(truncatingIfNeeded: crc32_z(0, base.assumingMemoryBound(to: UInt8.self), bytes.count))
-    }
+    /// A frame payload's checksum: the low 32 bits of its XXH64.
+    static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 { UInt32(truncatingIfNeeded: XXH64.hash(bytes)) }
 
     private static func lastError() -> String { String(cString: strerror(errno)) }
+
+    /// O_DIRECT: a GNU extension Glibc's Swift module does not export, and its value differs by
+    /// architecture (asm-generic 040000; arm and arm64 0200000).
+    private static var directFlag: Int32 {
+        #if arch(arm64) || arch(arm)
+        return 0o200000
+        #else
+        return 0o40000
+        #endif
+    }
 }

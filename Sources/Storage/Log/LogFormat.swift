@@ -4,13 +4,14 @@
 /// whole aligned blocks; the tail of a frame's last block is zero padding). A frame is one group
 /// commit:
 ///
-///     magic "MWL1" u32 | payload length u32 | CRC-32 of payload u32 | entry count u32 |
+///     magic "MWL1" u32 | payload length u32 | checksum of payload u32 | entry count u32 |
 ///     frame position i64 | reserved 8 bytes | payload (entries)
 ///
 /// Positions are global byte offsets across segments; a segment is named by the position of
 /// its first byte, so a position finds its file by binary search. The frame's own position in
 /// the header means a stale frame can never be mistaken for the next one. All integers are
-/// little-endian. Recovery stops at the first frame whose magic, position or CRC does not check
+/// little-endian; the checksum is the low 32 bits of the payload's XXH64. Recovery stops at the
+/// first frame whose magic, position or checksum does not check
 /// out: that is a write torn by a crash, never acknowledged (the ack follows fdatasync).
 enum LogFormat {
     static let blockSize = 4096
