@@ -69,4 +69,54 @@ import Testing
         #expect(SigmaSimpleRegex("(a|b)", ignoreCase: false, dotAll: false, multiline: false) == nil)
         #expect(SigmaSimpleRegex("[^a]", ignoreCase: true, dotAll: false, multiline: false) == nil)
     }
+
+    /// A regex ending in an optional group runs fast as its part before the group; the whole
+    /// pattern must still answer as ICU answers for the original (only "is there a match").
+    @Test func trailingOptionalGroupAgreesWithICU() throws {
+        func strip(_ p: String) -> String? {
+            SigmaRegexPattern.droppingTrailingOptionalGroup(Array(p.utf8)).map { String(decoding: $0, as: UTF8.self) }
+        }
+        #expect(strip(#"-k\s\w{1,64}(?:\s?(?:-p|-s))?"#) == #"-k\s\w{1,64}"#)
+        #expect(strip("ab(c)*") == "ab")
+        #expect(strip("ab(c){0,3}?") == "ab")
+        #expect(strip("ab(c){05}") == nil)       // not optional
+        #expect(strip("ab(c)") == nil)
+        #expect(strip("ab(c)?d") == nil)         // something follows
+        #expect(strip("a|(c)?") == nil)          // would leave an empty alternative
+        #expect(strip("ab(?=c)?") == nil)        // lookaround
+        #expect(strip(#"(a)\1(b)?"#) == nil)   // backreference
+        #expect(strip(#"ab\(c\)?"#) == nil)    // escaped parentheses: no group
+        #expect(strip("[(]ab(c)?") == "[(]ab")
+        let rules = SigmaCorpusTests.loaded.rules
+        var samples = ["", "svchost.exe -k netsvcs -p -s Schedule", "svchost.exe -k netsvcs", "-k ", "-k x-p", "a -K Y -s"]
+        let root = SigmaTestSupport.testdata + "/regression"
+        for case let file as String in FileManager.default.enumerator(atPath: root)! where file.hasSuffix(".json") {
+            let text = try String(contentsOfFile: root + "/" + file, encoding: .utf8)
+            for part in text.split(separator: "\"").enumerated() where part.offset % 2 == 1 {
+                samples.append(part.element.replacingOccurrences(of: "\\\\", with: "\\"))
+            }
+        }
+        var checked = 0, disagreements: [String] = []
+        for r in SigmaSimpleRegexTests.regexes(rules) {
+            guard let stripped = strip(r.source),
+                  let simple = SigmaSimpleRegex(stripped, ignoreCase: r.ignoreCase, dotAll: r.dotAll, multiline: r.multiline) else { continue }
+            var options: NSRegularExpression.Options = []
+            if r.ignoreCase { options.insert(.caseInsensitive) }
+            if r.multiline { options.insert(.anchorsMatchLines) }
+            if r.dotAll { options.insert(.dotMatchesLineSeparators) }
+            let icu = try NSRegularExpression(pattern: r.source, options: options)
+            checked += 1
+            for sample in samples {
+                let slow = icu.firstMatch(in: sample, range: NSRange(location: 0, length: sample.utf16.count)) != nil
+                if let fast = simple.matches(Array(sample.utf8)), fast != slow {
+                    disagreements.append("\(r.source) on \(sample.prefix(80)): fast \(fast), ICU \(slow)")
+                }
+                let whole = SigmaValueText(sample)
+                if r.matches(whole) != slow { disagreements.append("\(r.source) (pattern) on \(sample.prefix(80)): ICU \(slow)") }
+            }
+        }
+        print("trailing optional group: \(checked) SigmaHQ regexes run without ICU")
+        #expect(checked >= 1)
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(10))")
+    }
 }

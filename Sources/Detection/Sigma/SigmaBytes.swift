@@ -29,24 +29,26 @@ enum SigmaBytes {
     }
 
     static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
+        bytes.withUnsafeBufferPointer { find(needle, in: $0, from: start) }
+    }
+
+    static func find(_ needle: [UInt8], in hay: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
         let n = needle.count
         if n == 0 { return start }
-        guard bytes.count - start >= n else { return nil }
-        return bytes.withUnsafeBufferPointer { hay in
-            needle.withUnsafeBufferPointer { pin in
-                let first = pin[0]
-                var i = start
-                let last = hay.count - n
-                while i <= last {
-                    if hay[i] == first {
-                        var k = 1
-                        while k < n && hay[i + k] == pin[k] { k += 1 }
-                        if k == n { return i }
-                    }
-                    i += 1
+        guard hay.count - start >= n else { return nil }
+        return needle.withUnsafeBufferPointer { pin in
+            let first = pin[0]
+            var i = start
+            let last = hay.count - n
+            while i <= last {
+                if hay[i] == first {
+                    var k = 1
+                    while k < n && hay[i + k] == pin[k] { k += 1 }
+                    if k == n { return i }
                 }
-                return nil
+                i += 1
             }
+            return nil
         }
     }
 
@@ -58,6 +60,10 @@ enum SigmaBytes {
 
     /// Wildcard match with backtracking to the last `*` only (linear for typical patterns).
     static func glob(_ tokens: [SigmaGlobToken], _ value: [UInt8]) -> Bool {
+        value.withUnsafeBufferPointer { glob(tokens, $0) }
+    }
+
+    static func glob(_ tokens: [SigmaGlobToken], _ value: UnsafeBufferPointer<UInt8>) -> Bool {
         var ti = 0, vi = 0
         var starToken = -1, starValue = 0
         let count = value.count

@@ -20,6 +20,9 @@ final class SigmaCompiledDetection: Sendable {
     let conditionChildren: [Int32]
     let selectionChildren: [Int32]
     let items: [SigmaFieldItem]
+    /// `items` unretained, for evaluation: `items` keeps them alive as long as this detection,
+    /// and reading an item through `_withUnsafeGuaranteedRef` costs no retain/release pair.
+    fileprivate let itemRefs: [Unmanaged<SigmaFieldItem>]
     let root: Int32
 
     init(_ d: SigmaDetection) {
@@ -65,6 +68,7 @@ final class SigmaCompiledDetection: Sendable {
         self.conditionChildren = conditionChildren
         self.selectionChildren = selectionChildren
         self.items = items
+        self.itemRefs = items.map { Unmanaged.passUnretained($0) }
     }
 }
 
@@ -89,7 +93,7 @@ extension SigmaEvaluator {
     private func selection(_ d: SigmaCompiledDetection, _ index: Int32) -> Bool {
         let node = d.selections[Int(index)]
         if node.kind == .all {
-            for k in 0..<Int(node.b) where !matches(d.items[Int(node.a) + k]) { return false }
+            for k in 0..<Int(node.b) where !d.itemRefs[Int(node.a) + k]._withUnsafeGuaranteedRef({ matches($0) }) { return false }
             return true
         }
         for k in 0..<Int(node.b) where selection(d, d.selectionChildren[Int(node.a) + k]) { return true }

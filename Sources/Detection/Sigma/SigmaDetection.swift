@@ -34,6 +34,8 @@ final class SigmaFieldItem: Sendable {
     let patterns: [SigmaPattern]
     /// Set when linked, if every pattern is plain text: the fast path.
     let text: SigmaTextMatcher?
+    /// Every pattern, when all are regexes (`|re`): matched on flat values too.
+    let regexes: [SigmaRegexPattern]?
 
     init(field: String?, slot: Int32 = -1, key: String, matchAll: Bool, patterns: [SigmaPattern], text: SigmaTextMatcher? = nil) {
         self.field = field
@@ -42,6 +44,9 @@ final class SigmaFieldItem: Sendable {
         self.matchAll = matchAll
         self.patterns = patterns
         self.text = text
+        var regexes: [SigmaRegexPattern] = []
+        for case .regex(let r) in patterns { regexes.append(r) }
+        self.regexes = !patterns.isEmpty && regexes.count == patterns.count ? regexes : nil
     }
 
     /// Rough evaluation cost, to try cheap items and selections first (AND/OR are pure, so

@@ -3,56 +3,66 @@ import MWRASPCore
 /// Evaluates linked rules against one event. Each field is resolved at most once per event
 /// (a small cache: only the few candidate rules ask for fields), and the keyword value list
 /// is built only if a keyword rule is evaluated.
+///
+/// One per event, and small: its tables and buffers live in a `SigmaEvaluatorScratch`
+/// reused from event to event. The event's view is a `let`, so that reading it never
+/// copies it (a `var` would be retained and released at every field lookup).
 final class SigmaEvaluator {
     let view: SigmaEventView
     let plans: [SigmaFieldPlan]
     let keys: SigmaKeyTable?
-    /// slot -> index into cachedValues, -1 not resolved yet.
-    private var cacheIndex: [Int32]
-    private var cachedValues: [SigmaResolved] = []
-    private var keywordValues: [SigmaValueText]?
-    /// Windows records: slot -> the EventData member named exactly like the field (-1: none),
-    /// found in one pass over EventData (nil until first needed, or when not applicable).
-    private var eventDataNodes: [Int32]?
-    private var eventDataHasSpacedKey = false
-    private var eventDataIndexed = false
+    let scratch: SigmaEvaluatorScratch
 
-    init(view: SigmaEventView, plans: [SigmaFieldPlan], keys: SigmaKeyTable? = nil) {
+    /// `scratch`: fresh, or reset for this event.
+    init(view: SigmaEventView, plans: [SigmaFieldPlan], keys: SigmaKeyTable? = nil, scratch: SigmaEvaluatorScratch? = nil) {
         self.view = view
         self.plans = plans
         self.keys = keys
-        self.cacheIndex = [Int32](repeating: -1, count: plans.count)
-        cachedValues.reserveCapacity(32)
+        self.scratch = scratch ?? SigmaEvaluatorScratch(slots: plans.count)
+    }
+
+    /// The node field `slot` resolves to, nil when absent (SigmaEventView.locate, with the
+    /// EventData members indexed once per event).
+    private func locate(_ slot: Int32) -> Int? {
+        if !scratch.eventDataIndexed { indexEventData() }
+        if scratch.eventDataKnown {
+            let node = scratch.eventDataNodes[Int(slot)]
+            if node >= 0 { return Int(node) }
+            return view.locate(plans[Int(slot)], skipEventDataName: true, spacedKeys: scratch.eventDataHasSpacedKey)
+        }
+        return view.locate(plans[Int(slot)])
     }
 
     func resolve(_ slot: Int32) -> SigmaResolved {
-        let cached = cacheIndex[Int(slot)]
-        if cached >= 0 { return cachedValues[Int(cached)] }
+        let cached = scratch.cacheIndex[Int(slot)]
+        if cached >= 0 { return scratch.cachedValues[Int(cached)] }
         let value: SigmaResolved
-        if !eventDataIndexed { indexEventData() }
-        if let nodes = eventDataNodes, let doc = view.document {
-            let node = nodes[Int(slot)]
-            if node >= 0 {
-                value = view.texts(doc, Int(node))
-            } else {
-                value = view.resolve(plans[Int(slot)], skipEventDataName: true, spacedKeys: eventDataHasSpacedKey)
-            }
-        } else {
-            value = view.resolve(plans[Int(slot)])
-        }
-        cacheIndex[Int(slot)] = Int32(cachedValues.count)
-        cachedValues.append(value)
+        if let doc = view.document, let node = locate(slot) { value = view.texts(doc, node) } else { value = .absent }
+        scratch.cacheIndex[Int(slot)] = Int32(scratch.cachedValues.count)
+        scratch.cachedValues.append(value)
         return value
+    }
+
+    /// Field `slot` resolved into the arena (cached): what text items match against.
+    func flat(_ slot: Int32) -> SigmaFlatField {
+        let cached = scratch.flatIndex[Int(slot)]
+        if cached >= 0 { return scratch.flatFields[Int(cached)] }
+        let field: SigmaFlatField
+        if let doc = view.document, let node = locate(slot) { field = scratch.arena.append(doc, node) } else { field = .absent }
+        scratch.flatIndex[Int(slot)] = Int32(scratch.flatFields.count)
+        scratch.flatFields.append(field)
+        return field
     }
 
     /// Runs `automaton` over the values of field `slot`, appending needle ids to `hits`. The
     /// common case (a Windows EventData member, a string or number) scans the document bytes
-    /// in place, building no value; other cases resolve the field (cached for evaluation).
+    /// in place, building no value; other cases resolve the field into the arena (kept for
+    /// evaluation).
     func scan(_ slot: Int32, _ automaton: SigmaAhoCorasick, into hits: inout [Int32]) {
-        if cacheIndex[Int(slot)] < 0 {
-            if !eventDataIndexed { indexEventData() }
-            if let nodes = eventDataNodes, let doc = view.document {
-                let node = Int(nodes[Int(slot)])
+        if scratch.flatIndex[Int(slot)] < 0 {
+            if !scratch.eventDataIndexed { indexEventData() }
+            if scratch.eventDataKnown, let doc = view.document {
+                let node = Int(scratch.eventDataNodes[Int(slot)])
                 if node >= 0 {
                     let n = doc.nodes[node]
                     let inPlace: Bool
@@ -70,9 +80,16 @@ final class SigmaEvaluator {
                 }
             }
         }
-        guard case .values(let values) = resolve(slot) else { return }
-        for value in values {
-            value.bytes.withUnsafeBufferPointer { automaton.scan($0, into: &hits) }
+        let field = flat(slot)
+        guard field.state == .values, field.count > 0 else { return }
+        scratch.arena.raw.withUnsafeBufferPointer { raw in
+            scratch.arena.spans.withUnsafeBufferPointer { spans in
+                guard let base = raw.baseAddress else { return }  // only empty values
+                for v in Int(field.first)..<Int(field.first + field.count) {
+                    let span = spans[v]
+                    automaton.scan(base, Int(span.x), Int(span.x + span.y), escaped: false, into: &hits)
+                }
+            }
         }
     }
 
@@ -80,35 +97,37 @@ final class SigmaEvaluator {
     /// set gets its member (the last one with that name, as `SigmaEventView.member` finds).
     /// Records with escaped keys keep the general path.
     private func indexEventData() {
-        eventDataIndexed = true
+        scratch.eventDataIndexed = true
         guard let keys, let doc = view.document, let eventData = view.eventData else { return }
-        var nodes = [Int32](repeating: -1, count: plans.count)
         var spaced = false
-        let ok: Bool = doc.nodes.withUnsafeBufferPointer { tape in
-            doc.bytes.withUnsafeBufferPointer { bytes in
-                var child = eventData + 1
-                let end = Int(tape[eventData].next)
-                while child < end {
-                    let key = tape[child]
-                    if key.escaped { return false }
-                    let name = UnsafeBufferPointer(rebasing: bytes[Int(key.start)..<Int(key.end)])
-                    if !spaced && name.contains(0x20) { spaced = true }
-                    let slot = keys.lookup(name)
-                    if slot >= 0 { nodes[Int(slot)] = Int32(child + 1) }
-                    child = Int(tape[child + 1].next)
+        scratch.eventDataDirty = true
+        let ok: Bool = scratch.eventDataNodes.withUnsafeMutableBufferPointer { nodes in
+            doc.nodes.withUnsafeBufferPointer { tape in
+                doc.bytes.withUnsafeBufferPointer { bytes in
+                    var child = eventData + 1
+                    let end = Int(tape[eventData].next)
+                    while child < end {
+                        let key = tape[child]
+                        if key.escaped { return false }
+                        let name = UnsafeBufferPointer(rebasing: bytes[Int(key.start)..<Int(key.end)])
+                        if !spaced && name.contains(0x20) { spaced = true }
+                        let slot = keys.lookup(name)
+                        if slot >= 0 { nodes[Int(slot)] = Int32(child + 1) }
+                        child = Int(tape[child + 1].next)
+                    }
+                    return true
                 }
-                return true
             }
         }
         guard ok else { return }
-        eventDataNodes = nodes
-        eventDataHasSpacedKey = spaced
+        scratch.eventDataKnown = true
+        scratch.eventDataHasSpacedKey = spaced
     }
 
     private func values(_ item: SigmaFieldItem) -> SigmaResolved {
         if item.field == nil {
-            if keywordValues == nil { keywordValues = view.allValues() }
-            return .values(keywordValues!)
+            if scratch.keywordValues == nil { scratch.keywordValues = view.allValues() }
+            return .values(scratch.keywordValues!)
         }
         return resolve(item.slot)
     }
@@ -133,6 +152,39 @@ final class SigmaEvaluator {
 
     /// The hot path: no strings built.
     func matches(_ item: SigmaFieldItem) -> Bool {
+        if let text = item.text, item.field != nil {
+            // Plain text patterns on a field: matched on the arena, no value objects.
+            let field = flat(item.slot)
+            guard field.state == .values else { return false }
+            return scratch.arena.raw.withUnsafeBufferPointer { raw in
+                scratch.arena.folded.withUnsafeBufferPointer { folded in
+                    scratch.arena.spans.withUnsafeBufferPointer { spans in
+                        text.matches(all: item.matchAll, raw, folded,
+                                     UnsafeBufferPointer(rebasing: spans[Int(field.first)..<Int(field.first + field.count)]))
+                    }
+                }
+            }
+        }
+        if let regexes = item.regexes, item.field != nil {
+            // Regexes on a field: on the arena too (same rule as text: any/all patterns
+            // matching some value).
+            let field = flat(item.slot)
+            guard field.state == .values else { return false }
+            return scratch.arena.raw.withUnsafeBufferPointer { raw in
+                scratch.arena.folded.withUnsafeBufferPointer { folded in
+                    scratch.arena.spans.withUnsafeBufferPointer { spans in
+                        let values = UnsafeBufferPointer(rebasing: spans[Int(field.first)..<Int(field.first + field.count)])
+                        func some(_ r: SigmaRegexPattern) -> Bool {
+                            values.contains { span in
+                                let range = Int(span.x)..<Int(span.x + span.y)
+                                return r.matches(UnsafeBufferPointer(rebasing: raw[range]), UnsafeBufferPointer(rebasing: folded[range]))
+                            }
+                        }
+                        return item.matchAll ? regexes.allSatisfy(some) : regexes.contains(where: some)
+                    }
+                }
+            }
+        }
         let resolved = values(item)
         if let text = item.text {
             guard case .values(let values) = resolved else { return false }

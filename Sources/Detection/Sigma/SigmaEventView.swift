@@ -1,4 +1,9 @@
 import Ingestion
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A value as matching sees it: the bytes, and the bytes ASCII-folded.
 struct SigmaValueText: Sendable {
@@ -33,10 +38,10 @@ struct SigmaEventView {
     init(_ input: DetectionInput) {
         document = input.document
         var system: Int?, eventData: Int?, userData: Int?
-        if let doc = input.document, doc.kind(doc.root) == .object, let record = doc.member(doc.root, "Event"), doc.kind(record) == .object {
-            system = doc.member(record, "System").flatMap { doc.kind($0) == .object ? $0 : nil }
-            eventData = doc.member(record, "EventData").flatMap { doc.kind($0) == .object ? $0 : nil }
-            userData = doc.member(record, "UserData").flatMap { doc.kind($0) == .object ? $0 : nil }
+        if let doc = input.document, doc.kind(doc.root) == .object, let record = Self.object(doc, doc.root, "Event") {
+            system = Self.object(doc, record, "System")
+            eventData = Self.object(doc, record, "EventData")
+            userData = Self.object(doc, record, "UserData")
         }
         self.system = system
         self.eventData = system == nil ? nil : eventData
@@ -45,86 +50,178 @@ struct SigmaEventView {
 
     var isWindows: Bool { system != nil }
 
+    /// The member `name` of `object` when it is an object, comparing bytes: runs for every event.
+    private static func object(_ doc: JSONScanner, _ object: Int, _ name: StaticString) -> Int? {
+        let found = lastMember(doc, object, UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        guard let found, doc.nodes[found].kind == .object else { return nil }
+        return found
+    }
+
+    /// `JSONScanner.member(_:_:)` on name bytes: the value of the last member named `name`
+    /// (escaped keys decoded), nil when there is none or `object` is not an object.
+    static func lastMember(_ doc: JSONScanner, _ object: Int, _ name: UnsafeBufferPointer<UInt8>) -> Int? {
+        doc.nodes.withUnsafeBufferPointer { tape in
+            doc.bytes.withUnsafeBufferPointer { bytes in
+                guard tape[object].kind == .object else { return nil }
+                var found: Int?
+                var child = object + 1
+                let end = Int(tape[object].next)
+                while child < end {
+                    let key = tape[child]
+                    let value = child + 1
+                    child = Int(tape[value].next)
+                    if key.escaped {
+                        if doc.decodedBytes(value - 1).elementsEqual(name) { found = value }
+                    } else if Int(key.end - key.start) == name.count,
+                              equal(UnsafeBufferPointer(rebasing: bytes[Int(key.start)...]), name, name.count) {
+                        found = value
+                    }
+                }
+                return found
+            }
+        }
+    }
+
+    /// `JSONScanner.value(at:from:)` on name bytes.
+    private static func value(_ doc: JSONScanner, at path: [[UInt8]], from start: Int) -> Int? {
+        var current = start
+        for name in path {
+            guard let next = name.withUnsafeBufferPointer({ lastMember(doc, current, $0) }) else { return nil }
+            current = next
+        }
+        return current
+    }
+
     /// Resolves a field in the order SigmaFieldMapping documents.
     /// `skipEventDataName`: the caller already knows EventData has no member named exactly
     /// `plan.name`; `spacedKeys` false: it knows no EventData key holds a space.
     func resolve(_ plan: SigmaFieldPlan, skipEventDataName: Bool = false, spacedKeys: Bool = true) -> SigmaResolved {
-        guard let doc = document else { return .absent }
+        guard let doc = document, let node = locate(plan, skipEventDataName: skipEventDataName, spacedKeys: spacedKeys) else {
+            return .absent
+        }
+        return texts(doc, node)
+    }
+
+    /// The node a field resolves to (see `resolve`), nil when absent.
+    func locate(_ plan: SigmaFieldPlan, skipEventDataName: Bool = false, spacedKeys: Bool = true) -> Int? {
+        guard let doc = document else { return nil }
         if let system {
             if let eventData {
-                if !skipEventDataName, let node = member(doc, eventData, plan.nameBytes) { return texts(doc, node) }
+                if !skipEventDataName, let node = member(doc, eventData, plan.nameBytes) { return node }
                 for alias in plan.aliases {
-                    if let node = member(doc, eventData, alias) { return texts(doc, node) }
+                    if let node = member(doc, eventData, alias) { return node }
                 }
                 // Some providers (Defender) name their data with spaces ("Source Name");
                 // Sigma spells it without ("SourceName"), as evtx renderers normalize it.
-                if spacedKeys, let node = member(doc, eventData, plan.nameBytes, ignoringSpaces: true) { return texts(doc, node) }
+                if spacedKeys, let node = member(doc, eventData, plan.nameBytes, ignoringSpaces: true) { return node }
             }
             if let userData {
                 for (_, inner) in doc.members(userData) where doc.kind(inner) == .object {
-                    if let node = member(doc, inner, plan.nameBytes) { return texts(doc, node) }
+                    if let node = member(doc, inner, plan.nameBytes) { return node }
                 }
             }
-            if let path = plan.systemPath, let node = doc.value(at: path, from: system) { return texts(doc, node) }
+            if let path = plan.systemPathBytes, let node = Self.value(doc, at: path, from: system) { return node }
         }
         for path in plan.ecsPathBytes {
-            if let node = dotted(doc, doc.root, path[...]) { return texts(doc, node) }
+            if let node = dotted(doc, doc.root, path) { return node }
         }
-        if let node = dotted(doc, doc.root, plan.nameBytes[...]) { return texts(doc, node) }
-        return .absent
+        return dotted(doc, doc.root, plan.nameBytes)
     }
 
     /// JSONScanner.value(atDotted:) without allocating: a dotted path through nested
     /// objects, dotted keys or a mix (the last match wins, as there).
-    private func dotted(_ doc: JSONScanner, _ object: Int, _ path: ArraySlice<UInt8>) -> Int? {
-        guard doc.nodes[object].kind == .object else { return nil }
-        var found: Int?
-        doc.bytes.withUnsafeBufferPointer { bytes in
-            for (key, value) in doc.members(object) {
-                let node = doc.nodes[key]
-                let name: ArraySlice<UInt8> = node.escaped ? doc.decodedBytes(key)[...] : ArraySlice(UnsafeBufferPointer(rebasing: bytes[Int(node.start)..<Int(node.end)]))
-                if name.count == path.count {
-                    if name.elementsEqual(path) { found = value }
-                } else if name.count < path.count, path[path.startIndex + name.count] == UInt8(ascii: "."),
-                          path.starts(with: name), doc.nodes[value].kind == .object,
-                          let inner = dotted(doc, value, path[(path.startIndex + name.count + 1)...]) {
-                    found = inner
+    private func dotted(_ doc: JSONScanner, _ object: Int, _ path: [UInt8]) -> Int? {
+        // Walks the tape with raw pointers: this runs for every field a Windows record lacks
+        // (most of the fields of a plan), so it must build nothing per key.
+        doc.nodes.withUnsafeBufferPointer { tape in
+            doc.bytes.withUnsafeBufferPointer { bytes in
+                path.withUnsafeBufferPointer { path in
+                    Self.dotted(doc, tape, bytes, object, path)
                 }
             }
+        }
+    }
+
+    private static func dotted(_ doc: JSONScanner, _ tape: UnsafeBufferPointer<JSONScanner.Node>, _ bytes: UnsafeBufferPointer<UInt8>,
+                               _ object: Int, _ path: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard tape[object].kind == .object else { return nil }
+        var found: Int?
+        var child = object + 1
+        let end = Int(tape[object].next)
+        while child < end {
+            let key = tape[child]
+            let value = child + 1
+            child = Int(tape[value].next)
+            if key.escaped {
+                // Rare: compare the decoded key.
+                let name = doc.decodedBytes(value - 1)
+                name.withUnsafeBufferPointer { name in
+                    if let hit = step(doc, tape, bytes, name, value, path) { found = hit }
+                }
+                continue
+            }
+            let name = UnsafeBufferPointer(rebasing: bytes[Int(key.start)..<Int(key.end)])
+            if let hit = step(doc, tape, bytes, name, value, path) { found = hit }
         }
         return found
     }
 
-    /// A member by name bytes, comparing raw key bytes (decoding only escaped keys).
+    /// The node `path` reaches through member `name` (whose value is `value`), if any.
+    @inline(__always)
+    private static func step(_ doc: JSONScanner, _ tape: UnsafeBufferPointer<JSONScanner.Node>, _ bytes: UnsafeBufferPointer<UInt8>,
+                             _ name: UnsafeBufferPointer<UInt8>, _ value: Int, _ path: UnsafeBufferPointer<UInt8>) -> Int? {
+        let n = name.count
+        if n == path.count {
+            return equal(name, path, n) ? value : nil
+        }
+        if n < path.count, path[n] == UInt8(ascii: "."), equal(name, path, n), tape[value].kind == .object {
+            return dotted(doc, tape, bytes, value, UnsafeBufferPointer(rebasing: path[(n + 1)...]))
+        }
+        return nil
+    }
+
+    @inline(__always)
+    private static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, _ n: Int) -> Bool {
+        n == 0 || memcmp(a.baseAddress!, b.baseAddress!, n) == 0
+    }
+
+    /// A member by name bytes, comparing raw key bytes (escaped keys never equal: as before,
+    /// their raw bytes are compared).
     private func member(_ doc: JSONScanner, _ object: Int, _ name: [UInt8], ignoringSpaces: Bool = false) -> Int? {
-        var found: Int?
-        doc.bytes.withUnsafeBufferPointer { bytes in
-            for (key, value) in doc.members(object) {
-                let node = doc.nodes[key]
-                if ignoringSpaces {
-                    // Only keys longer than the name can differ from it by spaces.
-                    guard !node.escaped, Int(node.end - node.start) > name.count else { continue }
-                    var k = Int(node.start), j = 0
-                    let end = Int(node.end)
-                    var equal = true
-                    while k < end {
-                        let b = bytes[k]
-                        k += 1
-                        if b == 0x20 { continue }
-                        if j >= name.count || name[j] != b { equal = false; break }
-                        j += 1
+        doc.nodes.withUnsafeBufferPointer { tape in
+            doc.bytes.withUnsafeBufferPointer { bytes in
+                name.withUnsafeBufferPointer { name in
+                    var found: Int?
+                    var child = object + 1
+                    let end = Int(tape[object].next)
+                    while child < end {
+                        let node = tape[child]
+                        let value = child + 1
+                        child = Int(tape[value].next)
+                        if ignoringSpaces {
+                            // Only keys longer than the name can differ from it by spaces.
+                            guard !node.escaped, Int(node.end - node.start) > name.count else { continue }
+                            var k = Int(node.start), j = 0
+                            let end = Int(node.end)
+                            var equal = true
+                            while k < end {
+                                let b = bytes[k]
+                                k += 1
+                                if b == 0x20 { continue }
+                                if j >= name.count || name[j] != b { equal = false; break }
+                                j += 1
+                            }
+                            if equal && j == name.count { found = value }
+                            continue
+                        }
+                        let length = Int(node.end - node.start)
+                        guard length == name.count else { continue }
+                        if Self.equal(UnsafeBufferPointer(rebasing: bytes[Int(node.start)...]), name, length) { found = value }
                     }
-                    if equal && j == name.count { found = value }
-                    continue
+                    return found
                 }
-                let length = Int(node.end - node.start)
-                guard length == name.count else { continue }
-                var equal = true
-                for i in 0..<length where bytes[Int(node.start) + i] != name[i] { equal = false; break }
-                if equal { found = value }
             }
         }
-        return found
     }
 
     /// A node's scalar texts: strings, numbers as written, booleans; an EVTX

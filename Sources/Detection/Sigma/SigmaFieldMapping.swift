@@ -117,6 +117,7 @@ final class SigmaFieldPlan: Sendable {
     let nameBytes: [UInt8]
     let aliases: [[UInt8]]
     let systemPath: [String]?
+    let systemPathBytes: [[UInt8]]?
     let ecsPaths: [String]
     let ecsPathBytes: [[UInt8]]
 
@@ -125,6 +126,7 @@ final class SigmaFieldPlan: Sendable {
         nameBytes = Array(name.utf8)
         aliases = (SigmaFieldMapping.windowsAliases[name] ?? []).map { Array($0.utf8) }
         systemPath = SigmaFieldMapping.windowsSystem[name]
+        systemPathBytes = systemPath.map { $0.map { Array($0.utf8) } }
         ecsPaths = SigmaFieldMapping.ecs[name] ?? []
         ecsPathBytes = ecsPaths.map { Array($0.utf8) }
     }

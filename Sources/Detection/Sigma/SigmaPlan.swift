@@ -16,9 +16,40 @@ final class SigmaPlan: Sendable {
     struct FieldScan: Sendable {
         let slot: Int32
         let automaton: SigmaAhoCorasick
-        let needleRules: [[Int32]]
+        /// Needle id n -> its rules `ruleList[ruleStart[n] ..< ruleStart[n + 1]]` (one flat
+        /// list rather than an array per needle: marking hits retains nothing).
+        let ruleStart: [Int32]
+        let ruleList: [Int32]
         /// Keywords only: a skip-ahead search over the raw document, when the needles allow.
         var skip: SigmaSkipScanner? = nil
+
+        init(slot: Int32, automaton: SigmaAhoCorasick, needleRules: [[Int32]], skip: SigmaSkipScanner? = nil) {
+            self.slot = slot
+            self.automaton = automaton
+            var starts: [Int32] = [0]
+            starts.reserveCapacity(needleRules.count + 1)
+            for rules in needleRules { starts.append(starts.last! + Int32(rules.count)) }
+            self.ruleStart = starts
+            self.ruleList = needleRules.flatMap { $0 }
+            self.skip = skip
+        }
+
+        /// Sets the bit of every rule of the needles in `hits`.
+        @inline(__always)
+        func mark(_ hits: [Int32], in candidates: inout [UInt64]) {
+            ruleStart.withUnsafeBufferPointer { starts in
+                ruleList.withUnsafeBufferPointer { list in
+                    candidates.withUnsafeMutableBufferPointer { bits in
+                        for needle in hits {
+                            for k in Int(starts[Int(needle)])..<Int(starts[Int(needle) + 1]) {
+                                let r = list[k]
+                                bits[Int(r) >> 6] |= UInt64(1) << UInt64(r & 63)
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     let ruleCount: Int

@@ -32,7 +32,10 @@ struct SigmaRegexPattern: Sendable {
         self.dotAll = dotAll
         self.box = Box(try NSRegularExpression(pattern: source, options: options))
         self.required = Self.requiredLiteral(Array(source.utf8), minimum: 1).map(SigmaBytes.folded)
-        self.simple = SigmaSimpleRegex(source, ignoreCase: ignoreCase, dotAll: dotAll, multiline: multiline)
+        // Only "is there a match" matters, so a trailing optional group can go: a pattern
+        // ending in `(...)?` matches somewhere exactly when the part before it does.
+        let searched = Self.droppingTrailingOptionalGroup(Array(source.utf8)).map { String(decoding: $0, as: UTF8.self) } ?? source
+        self.simple = SigmaSimpleRegex(searched, ignoreCase: ignoreCase, dotAll: dotAll, multiline: multiline)
         self.minimumLength = Self.minimumMatchLength(Array(source.utf8))
     }
 
@@ -120,12 +123,81 @@ struct SigmaRegexPattern: Sendable {
     }
 
     func matches(_ value: SigmaValueText) -> Bool {
-        if value.bytes.count < minimumLength { return false }
-        if let required, SigmaBytes.find(required, in: value.folded, from: 0) == nil { return false }
-        if let simple, let answer = simple.matches(value.bytes) { return answer }
-        let text = value.string
+        value.bytes.withUnsafeBufferPointer { raw in
+            value.folded.withUnsafeBufferPointer { folded in matches(raw, folded) }
+        }
+    }
+
+    /// Whether the value `raw` (ASCII-folded: `folded`, same length) matches.
+    func matches(_ raw: UnsafeBufferPointer<UInt8>, _ folded: UnsafeBufferPointer<UInt8>) -> Bool {
+        if raw.count < minimumLength { return false }
+        if let required, SigmaBytes.find(required, in: folded, from: 0) == nil { return false }
+        if let simple, let answer = simple.matches(raw) { return answer }
+        let text = String(decoding: raw, as: UTF8.self)
         let range = NSRange(location: 0, length: text.utf16.count)
         return box.regex.rangeOfFirstMatch(in: text, options: [], range: range).location != NSNotFound
+    }
+
+    /// `p` without its final top-level group when that group may repeat zero times and
+    /// nothing follows it (`-k\s\w{1,64}(?:\s?(?:-p|-s))?` -> `-k\s\w{1,64}`); nil otherwise.
+    /// Plain `(` and `(?:` groups only (not lookaround or inline flags), and no
+    /// backreferences anywhere.
+    static func droppingTrailingOptionalGroup(_ p: [UInt8]) -> [UInt8]? {
+        var depth = 0, inClass = false
+        var groupStart = -1, groupEnd = -1   // the last top-level group: its `(` and `)`
+        var i = 0
+        while i < p.count {
+            let c = p[i]
+            if c == UInt8(ascii: "\\") {
+                guard i + 1 < p.count else { return nil }
+                let e = p[i + 1]
+                if (e >= 0x30 && e <= 0x39) || e == UInt8(ascii: "k") { return nil }  // backreference
+                i += 2
+                continue
+            }
+            if inClass {
+                if c == UInt8(ascii: "]") { inClass = false }
+            } else if c == UInt8(ascii: "[") {
+                inClass = true
+                // `[]...]` and `[^]...]`: a leading `]` is a literal.
+                if i + 1 < p.count && p[i + 1] == UInt8(ascii: "^") { i += 1 }
+                if i + 1 < p.count && p[i + 1] == UInt8(ascii: "]") { i += 1 }
+            } else if c == UInt8(ascii: "(") {
+                if depth == 0 { groupStart = i }
+                depth += 1
+            } else if c == UInt8(ascii: ")") {
+                depth -= 1
+                if depth < 0 { return nil }
+                if depth == 0 { groupEnd = i }
+            }
+            i += 1
+        }
+        guard depth == 0, !inClass, groupStart > 0, groupEnd > groupStart else { return nil }
+        // A plain or non-capturing group.
+        if groupStart + 1 < p.count && p[groupStart + 1] == UInt8(ascii: "?") {
+            guard groupStart + 2 < p.count, p[groupStart + 2] == UInt8(ascii: ":") else { return nil }
+        }
+        // Then exactly one quantifier allowing zero repetitions (greedy, lazy or possessive).
+        var q = groupEnd + 1
+        guard q < p.count else { return nil }
+        switch p[q] {
+        case UInt8(ascii: "?"), UInt8(ascii: "*"): q += 1
+        case UInt8(ascii: "{"):
+            guard q + 1 < p.count, p[q + 1] == UInt8(ascii: "0") else { return nil }
+            q += 2
+            while q < p.count, p[q] == UInt8(ascii: ",") || (p[q] >= 0x30 && p[q] <= 0x39) { q += 1 }
+            guard q < p.count, p[q] == UInt8(ascii: "}") else { return nil }
+            // `{0` must be the whole lower bound: `{05}` is 5.
+            if q > groupEnd + 3, p[groupEnd + 3] != UInt8(ascii: ",") { return nil }
+            q += 1
+        default: return nil
+        }
+        if q < p.count && (p[q] == UInt8(ascii: "?") || p[q] == UInt8(ascii: "+")) { q += 1 }
+        guard q == p.count else { return nil }
+        // A `|` right before the group would leave an empty alternative: keep that for ICU.
+        let prefix = Array(p[..<groupStart])
+        guard let last = prefix.last, last != UInt8(ascii: "|"), last != UInt8(ascii: "(") else { return nil }
+        return prefix
     }
 
     /// A literal run every match must contain (folded), for the prefilter; nil when none can

@@ -12,6 +12,9 @@ final class SigmaRuleIndex: Sendable {
     }
 
     let linked: [LinkedRule]
+    /// `linked[r].compiled`, on its own: the hot loop reads it without copying a LinkedRule
+    /// (whose SigmaDetection holds several arrays to retain).
+    let compiled: [SigmaCompiledDetection]
     let fieldPlans: [SigmaFieldPlan]
     /// Field name bytes -> slot, for resolving Windows EventData fields in one pass.
     let keyTable: SigmaKeyTable
@@ -22,6 +25,7 @@ final class SigmaRuleIndex: Sendable {
     let needleCount: Int
     let plans = SigmaPlanCache()
     let rawPlans = SigmaRawPlanCache()
+    let evaluators = SigmaEvaluatorPool()
 
     init(rules: [SigmaRule]) {
         var slots: [String: Int32] = [:]
@@ -75,6 +79,7 @@ final class SigmaRuleIndex: Sendable {
             distinct.formUnion(needles ?? [])
         }
         self.linked = linked
+        self.compiled = linked.map(\.compiled)
         self.fieldPlans = plans
         self.keyTable = SigmaKeyTable(plans.enumerated().map { ($0.element.nameBytes, Int32($0.offset)) })
         self.logsources = logsources

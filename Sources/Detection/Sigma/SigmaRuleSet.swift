@@ -94,28 +94,45 @@ public struct SigmaRuleSet: Sendable {
         let plan = index.rawPlans.plan(view, index, dataset: input.event.dataset)
             ?? index.plan(SigmaEventLogsource(view, dataset: input.event.dataset))
         guard plan.ruleCount > 0 else { return }
+        // The evaluator's tables and the buffers below come from the pool and go back to it.
+        let scratch = index.evaluators.take(slots: index.fieldPlans.count)
+        defer { index.evaluators.give(scratch) }
+        let evaluator = SigmaEvaluator(view: view, plans: index.fieldPlans, keys: index.keyTable, scratch: scratch)
         let words = (rules.count + 63) >> 6
-        var candidates = [UInt64](repeating: 0, count: words)
-        let evaluator = SigmaEvaluator(view: view, plans: index.fieldPlans, keys: index.keyTable)
+        var candidates: [UInt64] = []
         var hits: [Int32] = []
+        var decoded: [UInt8] = []
+        swap(&candidates, &scratch.candidates)
+        swap(&hits, &scratch.hits)
+        swap(&decoded, &scratch.keywordBytes)
+        defer {
+            swap(&candidates, &scratch.candidates)
+            swap(&hits, &scratch.hits)
+            swap(&decoded, &scratch.keywordBytes)
+        }
+        candidates.removeAll(keepingCapacity: true)
+        candidates.append(contentsOf: repeatElement(0, count: words))
+        hits.removeAll(keepingCapacity: true)
         func mark(_ scan: SigmaPlan.FieldScan) {
             guard !hits.isEmpty else { return }
-            scan.needleRules.withUnsafeBufferPointer { needleRules in
-                for needle in hits {
-                    for r in needleRules[Int(needle)] { candidates[Int(r) >> 6] |= UInt64(1) << UInt64(r & 63) }
-                }
-            }
+            scan.mark(hits, in: &candidates)
             hits.removeAll(keepingCapacity: true)
         }
         // Field needles: only the values of the field each needle belongs to are scanned
         // (in place on the document bytes when possible, else resolved once and cached).
-        for scan in plan.fields {
-            evaluator.scan(scan.slot, scan.automaton, into: &hits)
-            mark(scan)
+        // By index into the buffer: a `for scan in` loop would copy (retain) every FieldScan.
+        plan.fields.withUnsafeBufferPointer { fields in
+            for f in fields.indices {
+                evaluator.scan(fields[f].slot, fields[f].automaton, into: &hits)
+                if !hits.isEmpty {
+                    fields[f].mark(hits, in: &candidates)
+                    hits.removeAll(keepingCapacity: true)
+                }
+            }
         }
         // Keyword needles: every value of the document (escaped strings decoded aside).
         if let keywords = plan.keywords, let skip = keywords.skip {
-            skip.scanDocument(doc, into: &hits)
+            skip.scanDocument(doc, into: &hits, decoded: &decoded)
             mark(keywords)
         } else if let keywords = plan.keywords {
             var scratch = SigmaValueRanges()
@@ -136,7 +153,7 @@ public struct SigmaRuleSet: Sendable {
             while word != 0 {
                 let r = w << 6 | word.trailingZeroBitCount
                 word &= word - 1
-                if !evaluate || evaluator.matches(index.linked[r].compiled) { body(r, evaluator) }
+                if !evaluate || evaluator.matches(index.compiled[r]) { body(r, evaluator) }
             }
         }
     }

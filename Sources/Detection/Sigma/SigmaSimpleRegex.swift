@@ -84,6 +84,10 @@ struct SigmaSimpleRegex: Sendable {
 
     /// Whether the regex matches somewhere in `bytes`; nil when ICU must decide.
     func matches(_ bytes: [UInt8]) -> Bool? {
+        bytes.withUnsafeBufferPointer { matches($0) }
+    }
+
+    func matches(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
         let n = bytes.count
         for b in bytes where b >= 0x80 { return nil }
         if n < minimumLength { return false }  // ASCII: one byte per character
@@ -96,9 +100,7 @@ struct SigmaSimpleRegex: Sendable {
             let delta = UnsafeMutableBufferPointer(rebasing: scratch[(2 * n + 2)..<(3 * n + 4)])
             for q in 0...n { reachable[q] = anchoredStart ? 0 : 1 }
             reachable[0] = 1
-            return bytes.withUnsafeBufferPointer { bytes in
-                advance(bytes, n, reachable, run, delta)
-            }
+            return advance(bytes, n, reachable, run, delta)
         }
     }
 

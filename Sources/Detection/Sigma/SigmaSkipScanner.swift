@@ -105,13 +105,14 @@ final class SigmaSkipScanner: Sendable {
     }
 
     /// Every needle in any value of `doc` (and possibly more: keys are searched too).
-    func scanDocument(_ doc: JSONScanner, into hits: inout [Int32]) {
+    /// `decoded`: scratch for the decoded text of escaped strings (emptied first).
+    func scanDocument(_ doc: JSONScanner, into hits: inout [Int32], decoded: inout [UInt8]) {
         doc.bytes.withUnsafeBufferPointer { bytes in
             guard let base = bytes.baseAddress else { return }
             scan(base, min(bytes.count, doc.endOffset), into: &hits)
         }
         // Escaped strings: their decoded text, one after the other (a join can only add hits).
-        var decoded: [UInt8] = []
+        decoded.removeAll(keepingCapacity: true)
         let unescape = Self.unescape
         doc.nodes.withUnsafeBufferPointer { tape in
             doc.bytes.withUnsafeBufferPointer { bytes in

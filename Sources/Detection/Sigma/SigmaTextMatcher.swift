@@ -52,19 +52,25 @@ final class SigmaTextMatcher: Sendable {
     /// Whether pattern `i` matches `value`.
     @inline(__always)
     func matches(_ i: Int, _ value: SigmaValueText) -> Bool {
-        let subject = cased[i] ? value.bytes : value.folded
+        value.bytes.withUnsafeBufferPointer { bytes in
+            value.folded.withUnsafeBufferPointer { folded in matches(i, bytes, folded) }
+        }
+    }
+
+    /// Whether pattern `i` matches the value `bytes` (ASCII-folded: `folded`, same length).
+    @inline(__always)
+    func matches(_ i: Int, _ raw: UnsafeBufferPointer<UInt8>, _ folded: UnsafeBufferPointer<UInt8>) -> Bool {
+        let s = cased[i] ? raw : folded
         let start = Int(starts[i]), length = Int(lengths[i])
-        return subject.withUnsafeBufferPointer { s in
-            bytes.withUnsafeBufferPointer { lit in
-                let l = UnsafeBufferPointer(rebasing: lit[start..<(start + length)])
-                switch Shape(rawValue: shapes[i]).unsafelyUnwrapped {
-                case .anything: return true
-                case .equals: return s.count == length && Self.equal(s.baseAddress, l.baseAddress, length)
-                case .prefix: return s.count >= length && Self.equal(s.baseAddress, l.baseAddress, length)
-                case .suffix: return s.count >= length && Self.equal(s.baseAddress.map { $0 + (s.count - length) }, l.baseAddress, length)
-                case .contains: return Self.contains(s, l)
-                case .glob: return SigmaBytes.glob(globs[i], subject)
-                }
+        return bytes.withUnsafeBufferPointer { lit in
+            let l = UnsafeBufferPointer(rebasing: lit[start..<(start + length)])
+            switch Shape(rawValue: shapes[i]).unsafelyUnwrapped {
+            case .anything: return true
+            case .equals: return s.count == length && Self.equal(s.baseAddress, l.baseAddress, length)
+            case .prefix: return s.count >= length && Self.equal(s.baseAddress, l.baseAddress, length)
+            case .suffix: return s.count >= length && Self.equal(s.baseAddress.map { $0 + (s.count - length) }, l.baseAddress, length)
+            case .contains: return Self.contains(s, l)
+            case .glob: return SigmaBytes.glob(globs[i], s)
             }
         }
     }
@@ -85,6 +91,32 @@ final class SigmaTextMatcher: Sendable {
             if !found { return false }
         }
         return true
+    }
+
+    /// `matchesAny` / `matchesAll` over values kept flat in an evaluator's buffers: value v
+    /// is `raw[spans[v].x ..< spans[v].x + spans[v].y]`, and the same range of `folded`.
+    func matches(all: Bool, _ raw: UnsafeBufferPointer<UInt8>, _ folded: UnsafeBufferPointer<UInt8>,
+                 _ spans: UnsafeBufferPointer<SIMD2<Int32>>) -> Bool {
+        @inline(__always) func value(_ span: SIMD2<Int32>) -> (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) {
+            let range = Int(span.x)..<Int(span.x + span.y)
+            return (UnsafeBufferPointer(rebasing: raw[range]), UnsafeBufferPointer(rebasing: folded[range]))
+        }
+        if all {
+            for i in 0..<count {
+                var found = false
+                for span in spans {
+                    let (r, f) = value(span)
+                    if matches(i, r, f) { found = true; break }
+                }
+                if !found { return false }
+            }
+            return true
+        }
+        for span in spans {
+            let (r, f) = value(span)
+            for i in 0..<count where matches(i, r, f) { return true }
+        }
+        return false
     }
 
     @inline(__always)

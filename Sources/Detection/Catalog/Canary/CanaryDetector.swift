@@ -14,6 +14,8 @@ public final class CanaryDetector: EventDetector {
     }
 
     public func evaluate(_ input: DetectionInput) -> [Finding] {
+        // No canary minted (the default): no token can be found, so skip the scans.
+        guard registry.count > 0 else { return [] }
         let event = input.event
         var tokens = CanaryTokenFormat.candidates(in: event.document)
         if event.original != event.document { tokens += CanaryTokenFormat.candidates(in: event.original) }
