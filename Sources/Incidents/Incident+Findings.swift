@@ -30,9 +30,16 @@ extension Incident {
 
     /// A finding already here was reported again with a (higher) dedup count.
     mutating func recordRepeats(of detectionID: String, count: Int, at now: Int64) -> [TimelineEntry] {
-        guard let index = findings.firstIndex(where: { $0.detectionID == detectionID }),
-              count > findings[index].repeatCount else { return [] }
+        guard let index = findings.firstIndex(where: { $0.detectionID == detectionID }) else { return [] }
+        return recordRepeats(at: index, adding: count - findings[index].repeatCount, at: now)
+    }
+
+    /// `added` more repeats of the finding at `index`.
+    mutating func recordRepeats(at index: Int, adding added: Int, at now: Int64) -> [TimelineEntry] {
+        guard findings.indices.contains(index), added > 0 else { return [] }
         let before = findings[index].repeatCount
+        let count = before + added
+        let detectionID = findings[index].detectionID
         findings[index].repeatCount = count
         updatedAt = now
         // Logged when the count crosses a power of two (2, 4, 8...): a repeating alert stays

@@ -53,6 +53,12 @@ public final class IncidentBook: Sendable {
 
     /// Records the phase windows and response timers that have run out by `now` (each once),
     /// and evicts idle incidents from the entity index. Call it every second or so.
+    /// `count` more repeats of the finding of `detectionID`, in place; nil when no finding held
+    /// in memory has that detection id (see `IncidentLedger.countRepeats`).
+    public func countRepeats(ofDetection detectionID: String, count: Int, now: Int64) -> IncidentUpdate? {
+        state.withLock { $0.countRepeats(ofDetection: detectionID, count: count, now: now) }
+    }
+
     /// Takes back an incident that left memory (closed or dormant) from its stored record and
     /// timeline, so it can be changed again.
     public func adopt(_ incident: Incident, timeline: [TimelineEntry]) {

@@ -10,7 +10,9 @@ struct IncidentLedger: Sendable {
     /// Ids ascending (ULIDs, monotonic): creation order, for newest-first paging.
     var orderedIDs: [String] = []
     /// Detection id → its incident: a re-sent detection updates instead of duplicating.
-    var incidentByDetection: [String: String] = [:]
+    /// Detection id -> the incident holding its finding, and the finding's index there (findings
+    /// are only ever appended, so the index stays right).
+    var incidentByDetection: [String: (incidentID: String, index: Int)] = [:]
     /// Incidents not closed: what `tick` looks at.
     var unclosed: Set<String> = []
     var index = EntityIndex()
@@ -30,7 +32,7 @@ struct IncidentLedger: Sendable {
             incidents[incident.id] = incident
             timelines[incident.id] = timeline
             ids.observe(incident.id)
-            for finding in incident.findings { incidentByDetection[finding.detectionID] = incident.id }
+            for (position, finding) in incident.findings.enumerated() { incidentByDetection[finding.detectionID] = (incident.id, position) }
             if incident.phase != .closed { unclosed.insert(incident.id) }
             if incident.status.isActive {
                 for (position, finding) in incident.findings.enumerated() {
@@ -46,7 +48,7 @@ struct IncidentLedger: Sendable {
 
     mutating func correlate(_ detection: Detection, repeatCount: Int, now: Int64) -> IncidentUpdate {
         index.evict(now: now, retention: configuration.retention)
-        if let known = incidentByDetection[detection.id], var incident = incidents.removeValue(forKey: known) {
+        if let known = incidentByDetection[detection.id], var incident = incidents.removeValue(forKey: known.incidentID) {
             let entries = incident.recordRepeats(of: detection.id, count: repeatCount, at: now)
             return store(incident, entries, kind: .repeated)
         }
@@ -101,9 +103,19 @@ struct IncidentLedger: Sendable {
     }
 
     private mutating func indexFinding(of incident: inout Incident, detection: Detection, now: Int64) {
-        incidentByDetection[detection.id] = incident.id
+        incidentByDetection[detection.id] = (incident.id, incident.findings.count - 1)
         index.insert(incidentID: incident.id, findingIndex: incident.findings.count - 1, entities: detection.finding.entities,
                      eventTime: detection.eventTime, arrivedAt: now, retention: configuration.retention)
+    }
+
+    /// `count` more repeats of the finding of `detectionID`, changed in place (no copy of the
+    /// incident, no search of its findings). nil when that detection is not a finding held
+    /// here (folded into another, or its incident left memory).
+    mutating func countRepeats(ofDetection detectionID: String, count: Int, now: Int64) -> IncidentUpdate? {
+        guard count > 0, let known = incidentByDetection[detectionID],
+              var incident = incidents.removeValue(forKey: known.incidentID) else { return nil }
+        let entries = incident.recordRepeats(at: known.index, adding: count, at: now)
+        return store(incident, entries, kind: .repeated)
     }
 
     // MARK: operations
@@ -181,7 +193,7 @@ struct IncidentLedger: Sendable {
         timelines[incident.id] = nil
         unclosed.remove(incident.id)
         index.remove(incident.id)
-        for finding in incident.findings where incidentByDetection[finding.detectionID] == incident.id {
+        for finding in incident.findings where incidentByDetection[finding.detectionID]?.incidentID == incident.id {
             incidentByDetection[finding.detectionID] = nil
         }
     }
@@ -195,7 +207,7 @@ struct IncidentLedger: Sendable {
         incidents[incident.id] = incident
         timelines[incident.id] = timeline
         ids.observe(incident.id)
-        for finding in incident.findings { incidentByDetection[finding.detectionID] = incident.id }
+        for (index, finding) in incident.findings.enumerated() { incidentByDetection[finding.detectionID] = (incident.id, index) }
         if incident.phase != .closed { unclosed.insert(incident.id) }
         let position = orderedIDs.firstIndex { $0 > incident.id } ?? orderedIDs.endIndex
         orderedIDs.insert(incident.id, at: position)

@@ -71,7 +71,12 @@ public final class IncidentService: IncidentCorrelator {
 
     public func countRepeats(of alert: AlertFinding, lastEventID: EventID, count: Int, now: Int64,
                              into batch: inout DetectionBatch) {
-        guard count > 0, let incident = book.incident(id: alert.incidentID) else { return }
+        guard count > 0 else { return }
+        if let update = book.countRepeats(ofDetection: alert.detectionID, count: count, now: now) {
+            record(update)
+            return
+        }
+        guard let incident = book.incident(id: alert.incidentID) else { return }
         // The alert's own finding; one folded into another (an incident past its finding cap)
         // is counted through correlation, which folds it again.
         let finding = incident.findings.first { $0.detectionID == alert.detectionID }
