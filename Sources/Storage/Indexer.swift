@@ -152,9 +152,7 @@ final class Indexer: Sendable {
                     try db.execute(sql: "PRAGMA synchronous = NORMAL")
                     defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
                     try db.inTransaction(.immediate) {
-                        // Each frame's rows, then one checkpoint for them all.
-                        for batch in batches { try Self.apply(batch, db: db, checkpoint: false) }
-                        try Self.saveCheckpoint(endPosition, db: db)
+                        try Self.apply(batches, through: endPosition, db: db)
                         try purgeIfDue(db: db)
                         return .commit
                     }
@@ -187,17 +185,31 @@ final class Indexer: Sendable {
         for continuation in idle { continuation.resume() }
     }
 
-    /// Applies `batch` and records its end as the checkpoint (inside the caller's transaction).
-    /// Also used by recovery at open.
-    static func apply(_ batch: IndexBatch, db: Database, checkpoint: Bool = true) throws {
+    /// Applies the frames of `batches`, in order, and records `position` (the end of the last)
+    /// as the checkpoint, inside the caller's transaction. Also used by recovery at open.
+    ///
+    /// An alert entry is the alert's whole state after its frame, so of several frames
+    /// touching the same alert only the last entry is written: when the indexer has fallen
+    /// behind a burst (exactly when its time matters), an alert repeated in every frame costs
+    /// one upsert, not one per frame.
+    static func apply(_ batches: [IndexBatch], through position: Int64, db: Database) throws {
         let insert = try EventInsert(db: db)
-        // Indexed loops: the rows are read in place instead of copied out one by one.
-        for index in batch.events.indices { try insert.insert(batch.events[index]) }
-        for index in batch.alerts.indices { try insert.upsert(batch.alerts[index]) }
-        for key in batch.keys {
-            try IdempotencyLedger.record(key.answer, forKey: key.key, at: key.createdAt, db: db)
+        for batch in batches {
+            // Indexed loops: the rows are read in place instead of copied out one by one.
+            for index in batch.events.indices { try insert.insert(batch.events[index]) }
         }
-        if checkpoint { try saveCheckpoint(batch.endPosition, db: db) }
+        var written = Set<Int64>()
+        for batch in batches.reversed() {
+            for index in batch.alerts.indices.reversed() where written.insert(batch.alerts[index].id).inserted {
+                try insert.upsert(batch.alerts[index])
+            }
+        }
+        for batch in batches {
+            for key in batch.keys {
+                try IdempotencyLedger.record(key.answer, forKey: key.key, at: key.createdAt, db: db)
+            }
+        }
+        try saveCheckpoint(position, db: db)
     }
 
     static func saveCheckpoint(_ position: Int64, db: Database) throws {

@@ -95,6 +95,9 @@ import Testing
         }
         store.resumeWriter()
         #expect(try await first.value == .stored(stored: 8, skippedDuplicates: 0))
+        // An event counts against the cap until it is indexed (the bound on the indexer's lag);
+        // a read returns once it is.
+        _ = try await store.eventCount()
         // Drained: the same request now fits.
         #expect(try await store.append((8..<11).map { Sample.event($0) }) == .stored(stored: 3, skippedDuplicates: 0))
         await store.close()

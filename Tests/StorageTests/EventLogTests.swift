@@ -178,3 +178,23 @@ import Testing
         #expect(hash(String(repeating: "1234567890", count: 8)) == 0xE04A_477F_19EE_145D)
     }
 }
+
+@Suite struct IndexerApplyTests {
+    /// Of several frames touching one alert, the last state wins (one upsert, not one per frame).
+    @Test func theLastStateOfAnAlertAcrossFramesIsWhatIsStored() async throws {
+        let directory = TemporaryDirectory()
+        let store = try Sample.store(directory)
+        let event = Sample.event(1)
+        func alert(_ count: Int) -> AlertRecord {
+            AlertRecord(id: 7, fingerprint: "fp", firstEventID: event.id, lastEventID: event.id, count: count,
+                        firstSeen: 1, lastSeen: Int64(count), severity: .high, status: nil, title: "t", source: .generic)
+        }
+        let frames = [IndexBatch(alerts: [alert(1)], endPosition: 4096), IndexBatch(alerts: [alert(5)], endPosition: 8192),
+                      IndexBatch(alerts: [alert(3)], endPosition: 12288)]
+        try await store.poolForTesting.write { db in try Indexer.apply(frames, through: 12288, db: db) }
+        #expect(try await store.alert(id: 7)?.count == 3)
+        let checkpoint = try await store.checkpoint(Indexer.checkpointName)
+        #expect(checkpoint == 12288)
+        await store.close()
+    }
+}

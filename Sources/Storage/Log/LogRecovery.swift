@@ -61,7 +61,7 @@ enum LogRecovery {
         do {
             try pool.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
-                    try Indexer.apply(batch, db: db)
+                    try Indexer.apply([batch], through: batch.endPosition, db: db)
                     return .commit
                 }
             }
