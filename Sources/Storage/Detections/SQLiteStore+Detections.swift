@@ -45,7 +45,9 @@ extension SQLiteStore: DetectionStore {
 
     public func commit(_ batch: DetectionBatch) async throws(StoreError) {
         guard !batch.isEmpty else { return }
-        try await write { db in
+        // Derived data: after a power loss a lost commit rolls back together with its checkpoint
+        // and the pipeline judges those events again, so this commit need not fsync.
+        try await writeRederivable { db in
             let detection = try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO detections (id, detector_id, type, severity, incident_id, detected_at, document)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
