@@ -205,7 +205,7 @@ final class EventLog: @unchecked Sendable {
     /// `count` bytes at `position` (an event's document and original).
     func read(position: Int64, count: Int) throws(StoreError) -> [UInt8] {
         guard count > 0 else { return [] }
-        let start = segments.withLock { state -> Int64? in
+        let (start, recent) = segments.withLock { state -> (Int64?, Bool) in
             var low = 0
             var high = state.starts.count - 1
             var found: Int64?
@@ -218,10 +218,21 @@ final class EventLog: @unchecked Sendable {
                     high = middle - 1
                 }
             }
-            return found
+            // Reads of the newest segments (the detection pipeline, recent GETs) keep their
+            // descriptor open; an old segment is opened for the one read, so a store of many
+            // segments never holds a descriptor per segment.
+            let recent = low - 1 >= state.starts.count - Self.cachedReaders
+            return (found, recent)
         }
         guard let start else { throw .database("event log: no segment holds position \(position)") }
-        let fd = try readDescriptor(start)
+        let fd: Int32
+        if recent {
+            fd = try readDescriptor(start)
+        } else {
+            fd = open(segmentPath(start), O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw .database("event log: cannot open \(segmentPath(start)): \(Self.lastError())") }
+        }
+        defer { if !recent { Glibc.close(fd) } }
         var bytes = [UInt8](repeating: 0, count: count)
         let got = bytes.withUnsafeMutableBytes { raw -> Int in
             var done = 0
@@ -236,6 +247,9 @@ final class EventLog: @unchecked Sendable {
         guard got == count else { throw .database("event log: short read at \(position): \(got) of \(count) bytes") }
         return bytes
     }
+
+    /// How many of the newest segments keep a read descriptor open.
+    static let cachedReaders = 8
 
     private func readDescriptor(_ start: Int64) throws(StoreError) -> Int32 {
         let path = segmentPath(start)
