@@ -56,10 +56,15 @@ import Testing
         let events = (0..<5).map { Sample.event($0) }
         try await store.append(events)
         await store.close()
-        // A crash in the middle of the next frame's write: a header and half a payload.
+        // A crash in the middle of the next frame's write: a header and half a payload, right
+        // after the last frame (the file itself is zero-filled further ahead).
+        let reader = try EventLog(directory: directory.path + "/log")
+        let end = UInt64(try reader.scan(from: 0) { _, _ throws(StoreError) in })
+        reader.close()
+        #expect(end == 4096)
         let segment = directory.path + "/log/" + String(repeating: "0", count: 20) + ".seg"
         let handle = try #require(FileHandle(forWritingAtPath: segment))
-        let end = try handle.seekToEnd()
+        try handle.seek(toOffset: end)
         var torn = [UInt8](repeating: 0, count: 4096)
         withUnsafeBytes(of: LogFormat.magic.littleEndian) { torn.replaceSubrange(0..<4, with: $0) }
         withUnsafeBytes(of: UInt32(9_000).littleEndian) { torn.replaceSubrange(4..<8, with: $0) }
