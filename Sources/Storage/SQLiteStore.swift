@@ -8,7 +8,7 @@ import Synchronization
 /// mode through GRDB for everything that is queried.
 ///
 /// Appends go through `WriteQueue` (group commit on its own serial queue): `LogAppender`
-/// writes each batch as one checksummed frame of `EventLog` and fdatasyncs it, and only then
+/// writes each batch as one checksummed frame of `EventLog` with one synchronous write, and only then
 /// are the callers answered, so an acknowledged append survives kill -9 and power loss. The
 /// `Indexer` then applies the frame to SQLite (typed columns and indexes; the event bytes stay
 /// in the log), with the log position as checkpoint; at open, frames past the checkpoint are

@@ -3,10 +3,10 @@ import Foundation
 import Synchronization
 
 /// The group-commit writer. `append` callers enqueue here; one serial dispatch queue (never
-/// Swift's cooperative pool: the log write blocks on fdatasync) takes everything queued, up to
+/// Swift's cooperative pool: the log write blocks until it is on disk) takes everything queued, up to
 /// the batch caps, writes it as one frame of the event log, hands it to the indexer, then
 /// resumes every caller of that batch. While a batch is being synced the next one accumulates,
-/// so under load each fdatasync covers many calls.
+/// so under load each synchronous write covers many calls.
 ///
 /// The queue is bounded in events and bytes, counting everything not yet indexed into SQLite
 /// (queued, being written, and logged but waiting for the indexer): past the cap a request is

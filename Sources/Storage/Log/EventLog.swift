@@ -7,7 +7,7 @@ import Synchronization
 /// Why a log beside SQLite: before it, every group commit wrote each event's ~1.3 KB of
 /// document and original bytes into SQLite twice (WAL, then checkpoint) together with four
 /// B-tree updates on the one writer thread, and the ack waited for all of it: ~35k events/s in
-/// bulk. Now the ack waits only for one sequential O_DIRECT write and fdatasync of the frame;
+/// bulk. Now the ack waits only for one sequential, synchronous O_DIRECT write of the frame;
 /// SQLite keeps the typed columns, indexes and a pointer to the bytes, and is brought up to date
 /// from the log by the indexer right behind the writer (and from the log again after a crash).
 ///

@@ -12,7 +12,9 @@
 /// the header means a stale frame can never be mistaken for the next one. All integers are
 /// little-endian; the checksum is the low 32 bits of the payload's XXH64. Recovery stops at the
 /// first frame whose magic, position or checksum does not check
-/// out: that is a write torn by a crash, never acknowledged (the ack follows fdatasync).
+/// out: that is a write torn by a crash, never acknowledged (the ack follows the synchronous
+/// write). Past the last frame a segment holds zeros (it is zero-filled ahead of the frames),
+/// which read as the end.
 enum LogFormat {
     static let blockSize = 4096
     static let magic: UInt32 = 0x314C_574D  // "MWL1"
