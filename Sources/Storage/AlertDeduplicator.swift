@@ -43,8 +43,6 @@ final class AlertDeduplicator {
         self.filter = filter
     }
 
-    var cachedFingerprints: Int { latest.count }
-
     /// Counts `event` into the alert of `fingerprint` (a repeat within the window, or the
     /// resolution of an alert still open), or opens a new alert; returns the alert's id.
     func record(_ event: Event, fingerprint: String, lookups: LookupConnection) throws -> Int64 {

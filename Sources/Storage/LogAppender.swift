@@ -37,7 +37,7 @@ final class LogAppender: @unchecked Sendable {
             escalateAfterRepeats: configuration.escalateAfterRepeats, filter: filter)
     }
 
-    /// Nothing is queued and (when called after indexing) nothing waits for the indexer: give
+    /// Called once nothing is queued and everything logged is indexed (`WriteQueue.release`): give
     /// back what a burst made big, the frame buffer and the table of pending keys.
     func idle() {
         if frame.capacity > 4 << 20 { frame = AlignedBuffer() }
@@ -68,8 +68,8 @@ final class LogAppender: @unchecked Sendable {
             // A bulk burst grows the frame to many MiB. Keep it while big batches keep coming
             // (reallocating it per batch cost page faults on every one); give it back once
             // the batches are small again.
-            let expected = batch.reduce(0) { $0 + $1.bytes }
-            if frame.capacity > 4 << 20, expected * 4 < frame.capacity { frame = AlignedBuffer() }
+            let batchBytes = batch.reduce(0) { $0 + $1.bytes }
+            if frame.capacity > 4 << 20, batchBytes * 4 < frame.capacity { frame = AlignedBuffer() }
             frame.reset()
             frame.reserve(LogFormat.headerSize)
             for _ in 0..<LogFormat.headerSize / 8 { frame.appendInteger(UInt64(0)) }
@@ -88,7 +88,7 @@ final class LogAppender: @unchecked Sendable {
             try log.append(frame)
             index.endPosition = log.endPosition
             index.queuedEvents = batch.reduce(0) { $0 + $1.events.count }
-            index.queuedBytes = batch.reduce(0) { $0 + $1.bytes }
+            index.queuedBytes = batchBytes
             return (outcomes.map { .success($0) }, index)
         } catch {
             mustResync = true

@@ -109,7 +109,6 @@ final class WriteQueue: Sendable {
     }
 
     private func drain() {
-        defer { writer.idle() }
         while let batch = takeBatch() {
             let started = DispatchTime.now().uptimeNanoseconds
             let (results, logged) = writer.write(batch)

@@ -18,8 +18,6 @@ struct PendingKeys {
     private var order: [(Int64, Key)] = []
     private var head = 0
 
-    var isEmpty: Bool { head == order.count }
-
     /// nil: not pending. `.some(nil)`: pending without an answer (ids, external ids).
     func lookup(_ key: Key) -> StoredAnswer?? {
         guard let entry = entries[key.hash] else { return nil }
