@@ -145,16 +145,11 @@ final class Indexer: Sendable {
             let queuedEvents = batches.reduce(0) { $0 + $1.queuedEvents }
             let queuedBytes = batches.reduce(0) { $0 + $1.queuedBytes }
             do {
+                // The log is what makes these rows durable (recovery re-applies it).
                 try pool.writeWithoutTransaction { db in
-                    // The log is what makes these rows durable (recovery re-applies it), so this
-                    // commit need not fsync the WAL itself: synchronous = NORMAL for this
-                    // transaction only; every other write on the connection stays FULL.
-                    try db.execute(sql: "PRAGMA synchronous = NORMAL")
-                    defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
-                    try db.inTransaction(.immediate) {
+                    try db.inRederivableTransaction { db in
                         try Self.apply(batches, through: endPosition, db: db)
                         try purgeIfDue(db: db)
-                        return .commit
                     }
                 }
             } catch {

@@ -263,22 +263,11 @@ public final class SQLiteStore: Store {
     }
 
     /// A write of data that can be derived again from what is durable (the detection pipeline's
-    /// results, with their checkpoint): its own transaction with synchronous = NORMAL, so the
-    /// commit does not wait for an fsync (the WAL is synced at the next checkpoint or FULL
-    /// commit). Every other write on the connection stays FULL.
+    /// results, with their checkpoint): see `Database.inRederivableTransaction`.
     func writeRederivable<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         if isClosed.withLock({ $0 }) { throw .closed }
         do {
-            return try await pool.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA synchronous = NORMAL")
-                defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
-                }
-                return result!
-            }
+            return try await pool.writeWithoutTransaction { db in try db.inRederivableTransaction(body) }
         } catch {
             throw StoreError.wrap(error)
         }
