@@ -44,8 +44,9 @@ final class AlertDeduplicator {
     }
 
     /// Counts `event` into the alert of `fingerprint` (a repeat within the window, or the
-    /// resolution of an alert still open), or opens a new alert; returns the alert's id.
-    func record(_ event: Event, fingerprint: String, lookups: LookupConnection) throws -> Int64 {
+    /// resolution of an alert still open), or opens a new alert; returns the alert's id and
+    /// whether this event opened it (else it is a repeat).
+    func record(_ event: Event, fingerprint: String, lookups: LookupConnection) throws -> (id: Int64, opened: Bool) {
         newestSeen = Swift.max(newestSeen, event.receivedAt)
         if let entry = try current(fingerprint, lookups: lookups),
            abs(event.receivedAt - entry.alert.lastSeen) <= window || Self.resolves(event, entry.alert) {
@@ -59,7 +60,7 @@ final class AlertDeduplicator {
                 entry.alert.severity = Self.raised(entry.alert.severity)
             }
             markDirty(entry)
-            return entry.alert.id
+            return (entry.alert.id, false)
         }
         let id = try takeNextID(lookups: lookups)
         let entry = Entry(AlertRecord(
@@ -69,7 +70,7 @@ final class AlertDeduplicator {
         latest[fingerprint] = entry
         filter.insert(KeyHash(.fingerprint, fingerprint))
         markDirty(entry)
-        return id
+        return (id, true)
     }
 
     /// Every alert touched since the last call, once each (its state now): the writer logs

@@ -27,20 +27,28 @@ final class Indexer: Sendable {
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
         /// Tests hold the indexer to observe the log ahead of SQLite.
         var paused = false
+        /// A drain is scheduled after the gathering delay (not yet started).
+        var delayed = false
+        var pendingEvents = 0
     }
 
     private let state: Mutex<State>
     private let queue = DispatchQueue(label: "mwrasp.storage.indexer", qos: .userInitiated)
     private let pool: DatabasePool
     private let idempotencyRetention: Int64
+    /// How long frames gather before a transaction applies them (see `enqueue`).
+    private let gatherDelay: DispatchTimeInterval
+    /// Past this many pending events the transaction starts without waiting.
+    static let gatherEvents = 512
     /// The writer queue counts an event until it is indexed; this gives its share back.
     private let releaseHandler = Mutex<(@Sendable (_ events: Int, _ bytes: Int) -> Void)?>(nil)
     private let purge = Mutex<Int64>(0)
     private static let logger = Logger(label: "mwrasp.storage.indexer")
 
-    init(pool: DatabasePool, appliedPosition: Int64, idempotencyRetention: Int64) {
+    init(pool: DatabasePool, appliedPosition: Int64, idempotencyRetention: Int64, gatherMilliseconds: Int) {
         self.pool = pool
         self.idempotencyRetention = idempotencyRetention
+        gatherDelay = .milliseconds(max(0, gatherMilliseconds))
         state = Mutex(State(acknowledged: appliedPosition, applied: appliedPosition))
     }
 
@@ -53,18 +61,37 @@ final class Indexer: Sendable {
 
     /// Hands over a logged (durable) batch. Called on the writer queue, before its callers
     /// are answered, so a read issued after an answer waits for it.
+    ///
+    /// Frames gather for a few milliseconds before one transaction applies them all: under a
+    /// stream of single-event POSTs the writer logs a frame of ~20 events each millisecond, and
+    /// a transaction per frame rewrote the same B-tree pages into the WAL again and again. A
+    /// reader waiting for its write (`waitUntilIndexed`), a close, or enough pending events
+    /// start the transaction at once.
     func enqueue(_ batch: IndexBatch) {
         state.withLock { state in
             state.acknowledged = max(state.acknowledged, batch.endPosition)
             state.pending.append(batch)
-            scheduleDrainIfNeeded(&state)
+            state.pendingEvents += batch.events.count
+            scheduleDrainIfNeeded(&state, gather: state.waiters.isEmpty && state.pendingEvents < Self.gatherEvents)
         }
     }
 
-    private func scheduleDrainIfNeeded(_ state: inout State) {
-        guard !state.draining, !state.paused, !state.pending.isEmpty else { return }
+    private func scheduleDrainIfNeeded(_ state: inout State, gather: Bool = false) {
+        guard !state.paused, !state.pending.isEmpty else { return }
+        if state.draining {
+            // Already scheduled; a delayed drain is brought forward when waiting is over.
+            guard state.delayed, !gather else { return }
+            state.delayed = false
+            queue.async { self.drain() }
+            return
+        }
         state.draining = true
-        queue.async { self.drain() }
+        if gather, gatherDelay != .milliseconds(0) {
+            state.delayed = true
+            queue.asyncAfter(deadline: .now() + gatherDelay) { self.drain() }
+        } else {
+            queue.async { self.drain() }
+        }
     }
 
     func pause() { state.withLock { $0.paused = true } }
@@ -86,6 +113,7 @@ final class Indexer: Sendable {
                 if state.applied >= target { return nil }
                 state.nextWaiterID += 1
                 state.waiters.append((target, state.nextWaiterID, continuation))
+                scheduleDrainIfNeeded(&state)
                 return state.nextWaiterID
             }
             guard let id else {
@@ -130,13 +158,17 @@ final class Indexer: Sendable {
         }
     }
 
+    /// Runs on `queue`. Several may be queued (a delayed one and one brought forward); each
+    /// takes what is pending, so a late one finds nothing and returns.
     private func drain() {
         while true {
             let batches = state.withLock { state -> [IndexBatch]? in
+                state.delayed = false
                 if state.pending.isEmpty || state.paused {
                     state.draining = false
                     return nil
                 }
+                state.pendingEvents = 0
                 defer { state.pending.removeAll() }
                 return state.pending
             }
@@ -157,6 +189,7 @@ final class Indexer: Sendable {
                 Self.logger.error("indexing the event log failed; retrying", metadata: ["error": "\(error)"])
                 state.withLock { state in
                     state.pending.insert(contentsOf: batches, at: 0)
+                    state.pendingEvents += batches.reduce(0) { $0 + $1.events.count }
                     state.draining = true
                 }
                 queue.asyncAfter(deadline: .now() + 1) { self.drain() }

@@ -17,6 +17,10 @@ final class LogAppender: @unchecked Sendable {
     private let indexer: Indexer
     private let dedup: AlertDeduplicator
     private let filter: KeyFilter
+    /// Receives each durable frame's events for the detection pipeline.
+    private let recent: RecentEvents
+    /// The events of the frame being built, as the pipeline will read them.
+    private var frameEvents: [SequencedEvent] = []
     private var pending = PendingKeys()
     private var nextSequence: Int64
     private var frame = AlignedBuffer()
@@ -24,9 +28,10 @@ final class LogAppender: @unchecked Sendable {
     /// next batch first waits for the indexer and reloads from SQLite.
     private var mustResync = false
 
-    init(pool: DatabasePool, log: EventLog, indexer: Indexer, filter: KeyFilter, nextSequence: Int64,
-         configuration: StoreConfiguration) throws {
+    init(pool: DatabasePool, log: EventLog, indexer: Indexer, filter: KeyFilter, recent: RecentEvents,
+         nextSequence: Int64, configuration: StoreConfiguration) throws {
         self.pool = pool
+        self.recent = recent
         self.lookups = try LookupConnection(path: configuration.databasePath)
         self.log = log
         self.indexer = indexer
@@ -79,6 +84,7 @@ final class LogAppender: @unchecked Sendable {
             // `resync` clears the table, and the filter only gains harmless false positives.
             let marker = framePosition + 1
             var index = IndexBatch()
+            frameEvents.removeAll(keepingCapacity: frameEvents.capacity <= 4096)
             let outcomes = try batch.map { request in try plan(request, encoder: encoder, marker: marker, index: &index) }
             for alert in dedup.takeDirty() {
                 encoder.append(alert: alert)
@@ -86,6 +92,8 @@ final class LogAppender: @unchecked Sendable {
             }
             try finishFrame(at: framePosition, entries: index.events.count + index.alerts.count + index.keys.count)
             try log.append(frame)
+            recent.append(frameEvents)
+            frameEvents.removeAll(keepingCapacity: frameEvents.capacity <= 4096)
             index.endPosition = log.endPosition
             index.queuedEvents = batch.reduce(0) { $0 + $1.events.count }
             index.queuedBytes = batchBytes
@@ -120,13 +128,18 @@ final class LogAppender: @unchecked Sendable {
                 continue
             }
             var alertID: Int64?
+            var isRepeat = false
             if event.kind == .alert, position < request.fingerprints.count, let fingerprint = request.fingerprints[position] {
-                alertID = try dedup.record(event, fingerprint: fingerprint, lookups: lookups)
+                let recorded = try dedup.record(event, fingerprint: fingerprint, lookups: lookups)
+                alertID = recorded.id
+                isRepeat = !recorded.opened
             }
             let sequence = nextSequence
             nextSequence += 1
             let blobPosition = encoder.append(event: event, sequence: sequence, alertID: alertID)
             index.events.append(LoggedEvent(event: event, sequence: sequence, alertID: alertID, blobPosition: blobPosition))
+            frameEvents.append(SequencedEvent(
+                sequence: sequence, event: isRepeat ? Self.withoutBytes(event) : event, alertID: alertID, isRepeat: isRepeat))
             remember(idKey, marker: marker)
             if let externalKey { remember(externalKey, marker: marker) }
             stored += 1
@@ -139,6 +152,14 @@ final class LogAppender: @unchecked Sendable {
             remember(idempotencyKey, answer: logged.answer, marker: marker)
         }
         return .stored(stored: stored, skippedDuplicates: skipped)
+    }
+
+    /// A repeat is counted, never judged: the pipeline gets it without its bytes, as from SQLite.
+    private static func withoutBytes(_ event: Event) -> Event {
+        var fields = event
+        fields.document = []
+        fields.original = []
+        return fields
     }
 
     private func remember(_ key: PendingKeys.Key, answer: StoredAnswer? = nil, marker: Int64) {

@@ -19,6 +19,8 @@ public final class SQLiteStore: Store {
     private let writeQueue: WriteQueue
     private let indexer: Indexer
     let eventLog: EventLog
+    /// The newest durable events, for the detection pipeline (`events(afterSequence:)`).
+    let recentEvents: RecentEvents
     private let isClosed = Mutex(false)
 
     /// Opens (creating the directory and file if missing) and migrates.
@@ -67,11 +69,13 @@ public final class SQLiteStore: Store {
         let recovery = try LogRecovery.run(log: log, pool: pool)
         let filter = try LogRecovery.loadKeyFilter(pool: pool, bits: configuration.keyFilterBits)
         eventLog = log
+        recentEvents = RecentEvents(capacityBytes: configuration.recentEventBytes)
         indexer = Indexer(pool: pool, appliedPosition: recovery.endPosition,
-                          idempotencyRetention: configuration.idempotencyRetentionMilliseconds)
+                          idempotencyRetention: configuration.idempotencyRetentionMilliseconds, 
+                          gatherMilliseconds: configuration.indexGatherMilliseconds)
         let appender: LogAppender
         do {
-            appender = try LogAppender(pool: pool, log: log, indexer: indexer, filter: filter,
+            appender = try LogAppender(pool: pool, log: log, indexer: indexer, filter: filter, recent: recentEvents,
                                        nextSequence: recovery.nextSequence, configuration: configuration)
         } catch {
             throw StoreError.wrap(error)

@@ -19,6 +19,13 @@ public struct StoreConfiguration: Sendable {
     /// Idempotency keys older than this may be purged.
     public var idempotencyRetentionMilliseconds: Int64 = 24 * 3_600_000
 
+    /// How long the indexer lets logged frames gather before one SQLite transaction applies
+    /// them (a read waiting for its write does not wait for this; see `Indexer.enqueue`).
+    public var indexGatherMilliseconds = 5
+
+    /// Memory for the newest events kept for the detection pipeline (see `RecentEvents`).
+    public var recentEventBytes = 16 << 20
+
     /// Size of the Bloom filter over stored ids and keys (a power of two, in bits; see `KeyFilter`).
     public var keyFilterBits = 1 << 27
 

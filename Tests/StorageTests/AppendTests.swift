@@ -214,6 +214,7 @@ extension SQLiteStore {
         let answer = StoredAnswer(status: 202, contentType: "application/json", body: [1])
         let first = try await store.append([Sample.event(1)], fingerprints: [nil], idempotencyKey: "k", answer: answer)
         #expect(first == .stored(stored: 1, skippedDuplicates: 0))
+        _ = try await store.eventCount()  // waits until the first is indexed (and the key purged)
         let second = try await store.append([Sample.event(2)], fingerprints: [nil], idempotencyKey: "k", answer: answer)
         #expect(second == .stored(stored: 1, skippedDuplicates: 0))
         await store.close()

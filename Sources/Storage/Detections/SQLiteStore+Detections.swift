@@ -4,6 +4,8 @@ import MWRASPCore
 
 extension SQLiteStore: DetectionStore {
     public func events(afterSequence seq: Int64, limit: Int) async throws(StoreError) -> [SequencedEvent] {
+        // The pipeline keeping up is served from memory, without waiting for the indexer.
+        if let recent = recentEvents.events(after: seq, limit: limit) { return recent }
         let log = eventLog
         return try await read { db in
             let statement = try db.cachedStatement(
