@@ -124,15 +124,31 @@ public final class DetectionPipeline: Sendable {
         try await tick(now())
     }
 
-    /// The server's loop. Stages overlap: while batch N commits (on the store's writer), batch
-    /// N+1 is read and judged. Commits still happen one at a time and in order, each with its
-    /// checkpoint, so a crash resumes exactly after the last committed batch.
+    /// The server's loop. Stages overlap: while one commit runs (on the store's writer), the
+    /// next batches are read and judged, and their results gather into the next commit (group
+    /// commit: under a stream of small batches, one transaction per batch rewrote the same
+    /// incident snapshot and index pages again and again). Commits still happen one at a time
+    /// and in order, each with its checkpoint, so a crash resumes exactly after the last
+    /// committed batch.
     private func run() async {
         var lastTick = now()
-        var inFlight: Task<Result<Void, StoreError>, Never>?
+        var inFlight: CommitInFlight?
+        var gathered = GatheredCommit()
         // The next batch, read while this one is judged.
         var prefetch: Task<Result<[SequencedEvent], StoreError>, Never>?
         var readPosition = position
+        /// Waits for the running commit, then starts one of everything gathered.
+        func commitGathered() async throws(StoreError) {
+            if let previous = inFlight {
+                inFlight = nil
+                try await previous.task.value.get()
+            }
+            guard !gathered.isEmpty else { return }
+            inFlight = CommitInFlight(gathered) { batch, through, count in
+                await self.commit(batch, through: through, count: count)
+            }
+            gathered = GatheredCommit()
+        }
         while !Task.isCancelled {
             do {
                 let started = DispatchTime.now().uptimeNanoseconds
@@ -146,30 +162,35 @@ public final class DetectionPipeline: Sendable {
                 if let last = events.last {
                     prefetch = read(after: last.sequence)
                     let batch = await judge(events, through: last.sequence, readStarted: started)
-                    if let previous = inFlight { try await previous.value.get() }
-                    inFlight = Task { await self.commit(batch, through: last.sequence, count: events.count) }
+                    gathered.add(batch, through: last.sequence, count: events.count)
                     readPosition = last.sequence
+                    if inFlight?.isDone ?? true || gathered.count >= options.batchSize * 4 {
+                        try await commitGathered()
+                    }
                 } else {
+                    try await commitGathered()
                     if let previous = inFlight {
                         inFlight = nil
-                        try await previous.value.get()
+                        try await previous.task.value.get()
                     }
                     await signal.wait(timeout: options.idlePoll)
                 }
                 let current = now()
                 if current - lastTick >= 1000 {
                     lastTick = current
+                    try await commitGathered()
                     if let previous = inFlight {
                         inFlight = nil
-                        try await previous.value.get()
+                        try await previous.task.value.get()
                     }
                     try await tick(current)
                 }
             } catch {
                 if let previous = inFlight {
                     inFlight = nil
-                    _ = await previous.value
+                    _ = await previous.task.value
                 }
+                gathered = GatheredCommit()
                 if let next = prefetch {
                     prefetch = nil
                     _ = await next.value
@@ -181,7 +202,9 @@ public final class DetectionPipeline: Sendable {
                 try? await Task.sleep(for: .seconds(1))
             }
         }
-        if let previous = inFlight { _ = await previous.value }
+        // Stopping: what was judged is committed, so a restart does not judge it again.
+        _ = try? await commitGathered()
+        if let previous = inFlight { _ = await previous.task.value }
         if let next = prefetch { _ = await next.value }
     }
 

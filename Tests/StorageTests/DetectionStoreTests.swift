@@ -23,6 +23,32 @@ import Testing
         await store.close()
     }
 
+    /// The pipeline gathers batches judged while a commit runs into the next commit.
+    @Test func aGatheredBatchKeepsEveryRowTheLatestSnapshotAndTheLatestCheckpoint() {
+        func incident(_ id: String, updatedAt: Int64) -> IncidentRow {
+            IncidentRow(id: id, status: "open", severity: 3, phase: "detection", createdAt: 1, updatedAt: updatedAt, document: [])
+        }
+        func detection(_ id: String) -> DetectionRow {
+            DetectionRow(id: id, detectorID: "rule-a", type: "sigma", severity: 1, incidentID: "inc_a", detectedAt: 1, document: [])
+        }
+        var first = DetectionBatch()
+        first.detections = [detection("det_1")]
+        first.incidents = [incident("inc_a", updatedAt: 1), incident("inc_b", updatedAt: 1)]
+        first.timeline = [TimelineRow(incidentID: "inc_a", at: 1, document: [1])]
+        first.checkpoints = ["detection.sequence": 10]
+        var second = DetectionBatch()
+        second.detections = [detection("det_2")]
+        second.incidents = [incident("inc_a", updatedAt: 2)]
+        second.timeline = [TimelineRow(incidentID: "inc_a", at: 2, document: [2])]
+        second.checkpoints = ["detection.sequence": 20]
+        first.absorb(second)
+        #expect(first.detections.map(\.id) == ["det_1", "det_2"])
+        #expect(first.incidents.map(\.id) == ["inc_b", "inc_a"])
+        #expect(first.incidents.last?.updatedAt == 2)
+        #expect(first.timeline.map(\.at) == [1, 2])
+        #expect(first.checkpoints == ["detection.sequence": 20])
+    }
+
     @Test func aBatchCommitsDetectionsIncidentsTimelineAndCheckpointTogether() async throws {
         let directory = TemporaryDirectory()
         let store = try Sample.store(directory)

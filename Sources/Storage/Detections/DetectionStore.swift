@@ -119,6 +119,20 @@ public struct DetectionBatch: Sendable {
     public init() {}
 
     public var isEmpty: Bool { detections.isEmpty && incidents.isEmpty && timeline.isEmpty && checkpoints.isEmpty }
+
+    /// Adds a later batch to this one, so both commit in one transaction. An incident in both
+    /// is written once, as the later snapshot (a snapshot is the incident's whole state);
+    /// checkpoints take the later value.
+    public mutating func absorb(_ later: DetectionBatch) {
+        detections += later.detections
+        timeline += later.timeline
+        if !later.incidents.isEmpty {
+            let replaced = Set(later.incidents.map(\.id))
+            incidents.removeAll { replaced.contains($0.id) }
+            incidents += later.incidents
+        }
+        checkpoints.merge(later.checkpoints) { _, newer in newer }
+    }
 }
 
 public struct ManagedRecord: Sendable, Equatable {
