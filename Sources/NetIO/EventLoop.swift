@@ -36,7 +36,8 @@ public final class EventLoop: @unchecked Sendable {
     private var tickHandlers: [() -> Void] = []
     private let tickIntervalNanos: UInt64
     private var nextTick: UInt64 = 0
-    private let loopThreadID = Atomic<Int32>(0)
+    /// The loop thread's pthread_t (pthread_self reads a register; gettid is a system call).
+    private let loopThread = Atomic<UInt>(0)
 
     public init(index: Int, tickInterval: Duration = .milliseconds(250)) throws(SocketError) {
         self.index = index
@@ -67,7 +68,7 @@ public final class EventLoop: @unchecked Sendable {
     }
 
     /// True on the loop's own thread.
-    public var inEventLoop: Bool { loopThreadID.load(ordering: .relaxed) == mwrasp_gettid() }
+    public var inEventLoop: Bool { loopThread.load(ordering: .relaxed) == UInt(pthread_self()) }
 
     // MARK: Registration (loop thread only)
 
@@ -106,9 +107,11 @@ public final class EventLoop: @unchecked Sendable {
 
     // MARK: Cross-thread entry
 
-    /// Queues work for the loop thread and wakes it. Safe from any thread.
+    /// Queues work for the loop thread and wakes it. Safe from any thread. Work queued on the
+    /// loop thread itself runs at the end of the current iteration, without a wake-up.
     public func execute(_ work: @escaping @Sendable () -> Void) {
         pendingWork.withLock { $0.append(work) }
+        if inEventLoop { return }
         if !wakeRequested.exchange(true, ordering: .acquiringAndReleasing) {
             var one: UInt64 = 1
             _ = Glibc.write(wakeFD, &one, 8)
@@ -125,14 +128,16 @@ public final class EventLoop: @unchecked Sendable {
 
     /// Runs until `stop()`. Call on the thread that owns this loop.
     public func run() {
-        loopThreadID.store(mwrasp_gettid(), ordering: .relaxed)
+        loopThread.store(UInt(pthread_self()), ordering: .relaxed)
         let capacity: Int32 = 256
         let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: Int(capacity))
         defer { events.deallocate() }
         nextTick = Self.monotonicNanos() &+ tickIntervalNanos
         while running.load(ordering: .acquiring) {
             let now = Self.monotonicNanos()
-            let timeoutMillis = now >= nextTick ? 0 : Int32(min((nextTick - now) / 1_000_000 + 1, 1000))
+            // Work the loop queued for itself while running work does not wake it: poll instead.
+            let queuedHere = pendingWork.withLock { !$0.isEmpty }
+            let timeoutMillis = now >= nextTick || queuedHere ? 0 : Int32(min((nextTick - now) / 1_000_000 + 1, 1000))
             let count = epoll_wait(epollFD, events, capacity, timeoutMillis)
             if count < 0 && errno != EINTR { break }
             var index = 0
