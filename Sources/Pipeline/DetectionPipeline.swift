@@ -275,9 +275,11 @@ public final class DetectionPipeline: Sendable {
         var batch = DetectionBatch()
         batch.checkpoints[Self.checkpointName] = sequence
         // Lifecycle updates and alert repeats are counted, not judged again.
-        let judged = events.filter { !$0.isRepeat }
         let engineStarted = DispatchTime.now().uptimeNanoseconds
-        let findingsPerEvent = engine.findings(for: judged.map { DetectionInput(event: $0.event) })
+        var inputs: [DetectionInput] = []
+        inputs.reserveCapacity(events.count)
+        for index in events.indices where !events[index].isRepeat { inputs.append(DetectionInput(event: events[index].event)) }
+        let findingsPerEvent = engine.findings(for: inputs)
         let engineNanoseconds = DispatchTime.now().uptimeNanoseconds - engineStarted
         state.withLock { $0.stageNanoseconds.detectors += engineNanoseconds }
         var judgedIndex = 0
@@ -379,7 +381,11 @@ public final class DetectionPipeline: Sendable {
 
 /// `det_` + ULID.
 enum DetectionIDs {
+    /// Ids need randomness, not secrecy: the system generator cost a getrandom call per draw.
+    private static let random = Mutex(FastRandom())
+
     static func next(milliseconds: Int64) -> String {
-        "det_" + EventID(milliseconds: milliseconds).rawValue
+        let id = random.withLock { generator in EventID(milliseconds: milliseconds, using: &generator) }
+        return "det_" + id.rawValue
     }
 }

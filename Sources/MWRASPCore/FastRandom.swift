@@ -4,7 +4,7 @@ import Synchronization
 /// thousand events a second, more than `SystemRandomNumberGenerator` (a getrandom call per
 /// draw) should pay for. Seeded once from the system generator, so ids stay unpredictable
 /// enough to be unique across nodes; they are not secrets.
-struct FastRandom: RandomNumberGenerator, Sendable {
+public struct FastRandom: RandomNumberGenerator, Sendable {
     private var s0: UInt64
     private var s1: UInt64
     private var s2: UInt64
@@ -12,7 +12,7 @@ struct FastRandom: RandomNumberGenerator, Sendable {
 
     /// Seeded from a process-wide generator, itself seeded once from the system: four
     /// getrandom(2) calls per request (an IngestContext each) were 1% of a POST's CPU.
-    init() {
+    public init() {
         self = Self.seeds.withLock { parent in
             var child = FastRandom(unseeded: ())
             repeat {
@@ -35,7 +35,7 @@ struct FastRandom: RandomNumberGenerator, Sendable {
 
     private static let seeds = Mutex(FastRandom(system: ()))
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         let result = rotate(s1 &* 5, 7) &* 9
         let t = s1 << 17
         s2 ^= s0
