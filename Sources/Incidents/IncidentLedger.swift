@@ -9,10 +9,15 @@ struct IncidentLedger: Sendable {
     var timelines: [String: [TimelineEntry]] = [:]
     /// Ids ascending (ULIDs, monotonic): creation order, for newest-first paging.
     var orderedIDs: [String] = []
-    /// Detection id → its incident: a re-sent detection updates instead of duplicating.
     /// Detection id -> the incident holding its finding, and the finding's index there (findings
-    /// are only ever appended, so the index stays right).
+    /// are only ever appended, so the index stays right): a re-sent detection or a repeat of its
+    /// alert updates that finding instead of correlating again. A detection folded into another
+    /// finding (an incident past its finding cap) maps to the finding it was folded into.
     var incidentByDetection: [String: (incidentID: String, index: Int)] = [:]
+    /// The folded detections of each incident in `incidentByDetection` (they are not among its
+    /// findings), so they leave with it; at most `maxFoldedPerIncident` each.
+    var foldedDetections: [String: [String]] = [:]
+    static let maxFoldedPerIncident = 10_000
     /// Incidents not closed: what `tick` looks at.
     var unclosed: Set<String> = []
     var index = EntityIndex()
@@ -49,7 +54,11 @@ struct IncidentLedger: Sendable {
     mutating func correlate(_ detection: Detection, repeatCount: Int, now: Int64) -> IncidentUpdate {
         index.evict(now: now, retention: configuration.retention)
         if let known = incidentByDetection[detection.id], var incident = incidents.removeValue(forKey: known.incidentID) {
-            let entries = incident.recordRepeats(of: detection.id, count: repeatCount, at: now)
+            // Its own finding takes the new total; a detection folded into another finding
+            // folds its repeats there again.
+            let entries = incident.findings.indices.contains(known.index) && incident.findings[known.index].detectionID != detection.id
+                ? incident.fold(detection, into: known.index, repeats: repeatCount, at: now)
+                : incident.recordRepeats(of: detection.id, count: repeatCount, at: now)
             return store(incident, entries, kind: .repeated)
         }
         let weights = configuration.weights
@@ -85,6 +94,7 @@ struct IncidentLedger: Sendable {
             if incident.findings.count >= configuration.maxFindingsPerIncident,
                let same = incident.findings.lastIndex(where: { $0.detectorID == detection.finding.detectorID }) {
                 let entries = incident.fold(detection, into: same, repeats: repeatCount, at: now)
+                rememberFolded(detection.id, into: same, of: incident.id)
                 return store(incident, entries, kind: .repeated, score: winner.value.score, matched: incident.findings[same].detectionID)
             }
             let finding = IncidentFinding(detection: detection, repeatCount: repeatCount, score: winner.value.score)
@@ -100,6 +110,14 @@ struct IncidentLedger: Sendable {
         unclosed.insert(incident.id)
         indexFinding(of: &incident, detection: detection, now: now)
         return store(incident, entries, kind: .created)
+    }
+
+    /// Later repeats of a folded detection's alert count on the finding it was folded into,
+    /// in place (`countRepeats`), instead of each batch of them correlating from scratch.
+    private mutating func rememberFolded(_ detectionID: String, into index: Int, of incidentID: String) {
+        guard foldedDetections[incidentID, default: []].count < Self.maxFoldedPerIncident else { return }
+        foldedDetections[incidentID, default: []].append(detectionID)
+        incidentByDetection[detectionID] = (incidentID, index)
     }
 
     private mutating func indexFinding(of incident: inout Incident, detection: Detection, now: Int64) {
@@ -195,6 +213,9 @@ struct IncidentLedger: Sendable {
         index.remove(incident.id)
         for finding in incident.findings where incidentByDetection[finding.detectionID]?.incidentID == incident.id {
             incidentByDetection[finding.detectionID] = nil
+        }
+        for folded in foldedDetections.removeValue(forKey: incident.id) ?? [] where incidentByDetection[folded]?.incidentID == incident.id {
+            incidentByDetection[folded] = nil
         }
     }
 

@@ -21,7 +21,7 @@ public struct StoreConfiguration: Sendable {
 
     /// How long the indexer lets logged frames gather before one SQLite transaction applies
     /// them (a read waiting for its write does not wait for this; see `Indexer.enqueue`).
-    public var indexGatherMilliseconds = 5
+    public var indexGatherMilliseconds = 20
 
     /// Memory for the newest events kept for the detection pipeline (see `RecentEvents`).
     public var recentEventBytes = 16 << 20

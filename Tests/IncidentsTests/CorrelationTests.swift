@@ -215,6 +215,28 @@ import Testing
         // A new detector still gets its own finding.
         #expect(book.correlate(detection(99, detector: "B"), now: t0 + 99).incident.findingCount == 4)
     }
+
+    /// Repeats of an alert whose finding was folded count, in place, on the finding it was
+    /// folded into (before: nil here, and each batch of repeats correlated from scratch).
+    @Test func repeatsOfAFoldedDetectionCountOnTheFindingItWasFoldedInto() {
+        let book = IncidentBook(configuration: IncidentBookConfiguration(idSeed: 7, maxFindingsPerIncident: 2))
+        let t0: Int64 = 1_790_000_000_000
+        func detection(_ n: Int) -> Detection {
+            Detection(id: "det_\(n)", finding: Finding(detectorID: "A", type: .siemAlert, title: "storm", severity: .high,
+                                                     confidence: 0.75, eventIDs: [], entities: Entities(sourceIP: "10.0.0.1")),
+                      detectedAt: t0 + Int64(n), eventTime: t0 + Int64(n), latencySeconds: 0)
+        }
+        _ = book.correlate(detection(0), now: t0)
+        _ = book.correlate(detection(1), now: t0 + 1)
+        let folded = book.correlate(detection(2), now: t0 + 2)
+        #expect(folded.kind == .repeated && folded.incident.findingCount == 2 && folded.incident.occurrenceCount == 3)
+        let counted = book.countRepeats(ofDetection: "det_2", count: 5, now: t0 + 3)
+        #expect(counted?.incident.id == folded.incident.id)
+        #expect(counted?.incident.findingCount == 2)
+        #expect(counted?.incident.occurrenceCount == 8)
+        // Sent again through correlation, it folds again rather than vanishing.
+        #expect(book.correlate(detection(2), repeatCount: 2, now: t0 + 4).incident.occurrenceCount == 10)
+    }
 }
 
 @Suite struct SharedKindsTests {
