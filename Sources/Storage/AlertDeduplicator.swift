@@ -119,7 +119,7 @@ final class AlertDeduplicator {
         guard filter.mightContain(KeyHash(.fingerprint, fingerprint)) else { return nil }
         let stored = try lookups.read { db -> AlertRecord? in
             let statement = try db.cachedStatement(
-                sql: "SELECT \(AlertRow.columns) FROM alerts WHERE fingerprint = ? ORDER BY last_seen DESC LIMIT 1")
+                sql: "SELECT \(AlertRow.columns) FROM alerts WHERE fingerprint = ? ORDER BY id DESC LIMIT 1")
             return try Row.fetchOne(statement, arguments: [fingerprint]).map { row throws in try AlertRow.decode(row) }
         }
         guard let stored else { return nil }

@@ -140,6 +140,17 @@ enum StoreSchema {
                 ALTER TABLE events ADD COLUMN original_length INTEGER;
                 """)
         }
+        migrator.registerMigration("v4-alerts-by-fingerprint") { db in
+            // (fingerprint, last_seen) moved an index entry, at a random place, on every repeat
+            // of an alert (each repeat updates last_seen): in bulk, two random index writes per
+            // event. The newest alert of a fingerprint is also the one with the highest id (a
+            // new one opens only after the last has gone quiet), and the rowid is in every
+            // index entry, so (fingerprint) alone serves the lookup and repeats leave it alone.
+            try db.execute(sql: """
+                DROP INDEX alerts_fingerprint;
+                CREATE INDEX alerts_fingerprint ON alerts(fingerprint);
+                """)
+        }
         return migrator
     }
 }

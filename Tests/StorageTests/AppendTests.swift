@@ -14,7 +14,7 @@ import Testing
         await store.close()
         let queue = try DatabaseQueue(path: directory.path + "/mwrasp.sqlite")
         let applied = try await queue.read { db in try StoreSchema.migrator.appliedMigrations(db) }
-        #expect(applied == ["v1", "v2-detections", "v3-event-log"])
+        #expect(applied == ["v1", "v2-detections", "v3-event-log", "v4-alerts-by-fingerprint"])
         #expect(FileManager.default.fileExists(atPath: directory.path + "/log"))
         let tables = try await queue.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")

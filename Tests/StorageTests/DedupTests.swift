@@ -142,4 +142,20 @@ import Testing
         #expect(new.id == 4)  // ids continue after the existing alerts
         await reopened.close()
     }
+
+    /// After a restart a repeat counts on the newest alert of its fingerprint (found through
+    /// the fingerprint index, newest id first), not on an older one that went quiet.
+    @Test func afterARestartARepeatCountsOnTheNewestAlertOfItsFingerprint() async throws {
+        let directory = TemporaryDirectory()
+        let t0 = Sample.base
+        let window: Int64 = 300_000
+        let store = try Sample.store(directory)
+        _ = try await store.append([Sample.event(1, at: t0)], fingerprints: ["fp"], idempotencyKey: nil, answer: nil)
+        _ = try await store.append([Sample.event(2, at: t0 + window + 1)], fingerprints: ["fp"], idempotencyKey: nil, answer: nil)
+        await store.close()
+        let reopened = try Sample.store(directory)
+        _ = try await reopened.append([Sample.event(3, at: t0 + window + 2)], fingerprints: ["fp"], idempotencyKey: nil, answer: nil)
+        #expect(try await reopened.alerts(forFingerprint: "fp").map(\.count) == [1, 2])
+        await reopened.close()
+    }
 }
