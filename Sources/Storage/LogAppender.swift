@@ -119,11 +119,13 @@ final class LogAppender: @unchecked Sendable {
         for (position, event) in request.events.enumerated() {
             let idKey = Self.idKey(event.id)
             let externalKey = event.externalID.map { Self.externalKey(event.source, $0) }
-            if try isKnown(idKey, exact: { try Self.idExists(event.id, db: $0) }) {
+            if let first = try storedEventID(idKey, exact: { try Self.storedID(event.id, db: $0) }) {
+                if request.reportsDuplicate { return .duplicate(of: first) }
                 skipped += 1
                 continue
             }
-            if let externalKey, try isKnown(externalKey, exact: { try Self.externalExists(event, db: $0) }) {
+            if let externalKey, let first = try storedEventID(externalKey, exact: { try Self.storedID(externalOf: event, db: $0) }) {
+                if request.reportsDuplicate { return .duplicate(of: first) }
                 skipped += 1
                 continue
             }
@@ -140,8 +142,8 @@ final class LogAppender: @unchecked Sendable {
             index.events.append(LoggedEvent(event: event, sequence: sequence, alertID: alertID, blobPosition: blobPosition))
             frameEvents.append(SequencedEvent(
                 sequence: sequence, event: isRepeat ? Self.withoutBytes(event) : event, alertID: alertID, isRepeat: isRepeat))
-            remember(idKey, marker: marker)
-            if let externalKey { remember(externalKey, marker: marker) }
+            remember(idKey, eventID: event.id, marker: marker)
+            if let externalKey { remember(externalKey, eventID: event.id, marker: marker) }
             stored += 1
         }
         if let key = request.idempotencyKey, let idempotencyKey {
@@ -162,9 +164,9 @@ final class LogAppender: @unchecked Sendable {
         return fields
     }
 
-    private func remember(_ key: PendingKeys.Key, answer: StoredAnswer? = nil, marker: Int64) {
+    private func remember(_ key: PendingKeys.Key, answer: StoredAnswer? = nil, eventID: EventID? = nil, marker: Int64) {
         filter.insert(key.hash)
-        pending.add(key, answer: answer, marker: marker)
+        pending.add(key, answer: answer, eventID: eventID, marker: marker)
     }
 
     private func knownAnswer(_ key: PendingKeys.Key) throws -> StoredAnswer? {
@@ -173,20 +175,21 @@ final class LogAppender: @unchecked Sendable {
         return try lookups.read { db in try IdempotencyLedger.answer(forKey: key.text, db: db) }
     }
 
-    private func isKnown(_ key: PendingKeys.Key, exact: (Database) throws -> Bool) throws -> Bool {
-        if pending.lookup(key) != nil { return true }
-        guard filter.mightContain(key.hash) else { return false }
+    /// The id of the event stored under `key` (an id or a sender id), nil when none is.
+    private func storedEventID(_ key: PendingKeys.Key, exact: (Database) throws -> EventID?) throws -> EventID? {
+        if let value = pending.value(key) { return value.eventID }
+        guard filter.mightContain(key.hash) else { return nil }
         return try lookups.read(exact)
     }
 
-    private static func idExists(_ id: EventID, db: Database) throws -> Bool {
+    private static func storedID(_ id: EventID, db: Database) throws -> EventID? {
         let statement = try db.cachedStatement(sql: "SELECT 1 FROM events WHERE id = ?")
-        return try Int.fetchOne(statement, arguments: [id.rawValue]) != nil
+        return try Int.fetchOne(statement, arguments: [id.rawValue]) != nil ? id : nil
     }
 
-    private static func externalExists(_ event: Event, db: Database) throws -> Bool {
-        let statement = try db.cachedStatement(sql: "SELECT 1 FROM events WHERE source = ? AND external_id = ?")
-        return try Int.fetchOne(statement, arguments: [event.source.rawValue, event.externalID]) != nil
+    private static func storedID(externalOf event: Event, db: Database) throws -> EventID? {
+        let statement = try db.cachedStatement(sql: "SELECT id FROM events WHERE source = ? AND external_id = ?")
+        return try String.fetchOne(statement, arguments: [event.source.rawValue, event.externalID]).flatMap(EventID.init(rawValue:))
     }
 
     /// Fills in the header: the payload's length and checksum are known only now.

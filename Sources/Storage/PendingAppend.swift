@@ -8,6 +8,8 @@ struct PendingAppend: Sendable {
     let fingerprints: [String?]
     let idempotencyKey: String?
     let answer: StoredAnswer?
+    /// `appendIdentified`: a single event whose duplicate is answered with the stored event's id.
+    var reportsDuplicate = false
     /// The request's share of the writer queue's byte budget.
     let bytes: Int
     let continuation: CheckedContinuation<Result<AppendOutcome, StoreError>, Never>

@@ -90,13 +90,28 @@ public final class SQLiteStore: Store {
     public func append(_ events: [Event], fingerprints: [String?], idempotencyKey: String?, answer: StoredAnswer?)
         async throws(StoreError) -> AppendOutcome
     {
+        if events.isEmpty && idempotencyKey == nil {
+            if isClosed.withLock({ $0 }) { throw .closed }
+            return .stored(stored: 0, skippedDuplicates: 0)
+        }
+        return try await submit(events, fingerprints: fingerprints, idempotencyKey: idempotencyKey, answer: answer,
+                                reportsDuplicate: false)
+    }
+
+    public func appendIdentified(_ event: Event, fingerprint: String?) async throws(StoreError) -> AppendOutcome {
+        try await submit([event], fingerprints: [fingerprint], idempotencyKey: nil, answer: nil, reportsDuplicate: true)
+    }
+
+    private func submit(_ events: [Event], fingerprints: [String?], idempotencyKey: String?, answer: StoredAnswer?,
+                        reportsDuplicate: Bool) async throws(StoreError) -> AppendOutcome
+    {
         if isClosed.withLock({ $0 }) { throw .closed }
-        if events.isEmpty && idempotencyKey == nil { return .stored(stored: 0, skippedDuplicates: 0) }
         let bytes = events.reduce(0) { $0 + EventRow.queuedBytes($1) } + (answer?.body.count ?? 0)
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<AppendOutcome, StoreError>, Never>) in
-            let request = PendingAppend(
+            var request = PendingAppend(
                 events: events, fingerprints: fingerprints, idempotencyKey: idempotencyKey, answer: answer,
                 bytes: bytes, continuation: continuation)
+            request.reportsDuplicate = reportsDuplicate
             if let refusal = writeQueue.submit(request) {
                 continuation.resume(returning: .failure(refusal))
             }

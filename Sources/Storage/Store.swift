@@ -9,6 +9,12 @@ public protocol Store: Sendable {
     /// in the same transaction. Events of kind `.alert` with a fingerprint are deduplicated.
     func append(_ events: [Event], fingerprints: [String?], idempotencyKey: String?, answer: StoredAnswer?)
         async throws(StoreError) -> AppendOutcome
+    /// One event whose sender id (`externalID`, scoped by source) makes its retries
+    /// idempotent: stores it, or, when an event with that sender id (or that id) is stored
+    /// already, stores nothing and returns `.duplicate(of: its id)`, so the caller can give the
+    /// first answer again. The events table is the ledger: no idempotency key is kept, and the
+    /// answer holds for as long as the first event does.
+    func appendIdentified(_ event: Event, fingerprint: String?) async throws(StoreError) -> AppendOutcome
     func events(_ query: EventQuery) async throws(StoreError) -> EventPage
     func event(id: EventID) async throws(StoreError) -> StoredEvent?
     func alert(id: Int64) async throws(StoreError) -> AlertRecord?

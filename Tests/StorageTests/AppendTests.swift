@@ -139,6 +139,30 @@ import Testing
         await store.close()
     }
 
+    /// A single event with a sender id: a retry stores nothing and learns the first event's id,
+    /// whether the first is still only in the log (pending) or in SQLite (after a reopen); no
+    /// idempotency key is written for it.
+    @Test func anIdentifiedEventsRetryIsAnsweredWithTheFirstEventsID() async throws {
+        let directory = TemporaryDirectory()
+        let store = try Sample.store(directory)
+        let first = Sample.event(1, externalID: "sender-1")
+        #expect(try await store.appendIdentified(first, fingerprint: nil) == .stored(stored: 1, skippedDuplicates: 0))
+        let retry = Sample.event(2, externalID: "sender-1")
+        #expect(try await store.appendIdentified(retry, fingerprint: nil) == .duplicate(of: first.id))
+        #expect(try await store.appendIdentified(first, fingerprint: nil) == .duplicate(of: first.id))
+        #expect(try await store.eventCount() == 1)
+        await store.close()
+
+        let reopened = try Sample.store(directory)
+        #expect(try await reopened.appendIdentified(Sample.event(3, externalID: "sender-1"), fingerprint: nil) == .duplicate(of: first.id))
+        // Another source's sender id of the same text is another event.
+        let other = Sample.event(4, source: .pagerduty, externalID: "sender-1")
+        #expect(try await reopened.appendIdentified(other, fingerprint: nil) == .stored(stored: 1, skippedDuplicates: 0))
+        let keys = try await reopened.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM idempotency") }
+        #expect(keys == 0)
+        await reopened.close()
+    }
+
     @Test func sameEventTwiceIsStoredOnce() async throws {
         let directory = TemporaryDirectory()
         let store = try Sample.store(directory)

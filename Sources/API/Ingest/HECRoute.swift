@@ -41,7 +41,7 @@ struct HECRoute {
             }
             var context = context
             context.values[PrincipalKey.self] = principal
-            let key = try IngestPipeline.idempotencyKey(request, context: context, source: .hec, externalID: nil)
+            let key = try IngestPipeline.idempotencyKey(request, context: context)
             do {
                 return try await pipeline.accept(events, idempotencyKey: key, answer: Self.success, context: context)
             } catch let problem as Problem where problem.status == .serviceUnavailable {

@@ -14,15 +14,36 @@ struct IngestPipeline: Sendable {
 
     func accept(_ events: [Event], idempotencyKey: String?, answer: StoredAnswer, context: RequestContext) async throws -> Response {
         // An indexed loop reads each event in place (`map` copied every event, 13 references).
-        let fingerprinter = environment.ingest.fingerprinter
         var fingerprints: [String?] = []
         fingerprints.reserveCapacity(events.count)
-        for index in events.indices {
-            fingerprints.append(events[index].kind == .alert ? fingerprinter.fingerprint(events[index]) : nil)
+        for index in events.indices { fingerprints.append(fingerprint(events[index])) }
+        let outcome = try await store(context: context) { store async throws(StoreError) in
+            try await store.append(events, fingerprints: fingerprints, idempotencyKey: idempotencyKey, answer: answer)
         }
-        let outcome: AppendOutcome
+        return respond(to: outcome, answer: answer, answerForDuplicate: { _ in answer })
+    }
+
+    /// A single event with the sender's own id and no `Idempotency-Key`: the sender id makes
+    /// retries idempotent through the events table itself, so no idempotency key is written
+    /// (it was a third of what such an event cost to index). A retry gets
+    /// `answerForDuplicate(id of the first event)`.
+    func accept(identified event: Event, answer: StoredAnswer, answerForDuplicate: (EventID) -> StoredAnswer,
+                context: RequestContext) async throws -> Response {
+        let fingerprint = fingerprint(event)
+        let outcome = try await store(context: context) { store async throws(StoreError) in
+            try await store.appendIdentified(event, fingerprint: fingerprint)
+        }
+        return respond(to: outcome, answer: answer, answerForDuplicate: answerForDuplicate)
+    }
+
+    private func fingerprint(_ event: Event) -> String? {
+        event.kind == .alert ? environment.ingest.fingerprinter.fingerprint(event) : nil
+    }
+
+    /// Runs the store call, mapping its failures to 503 problems (nothing was stored).
+    private func store(context: RequestContext, _ body: (any Store) async throws(StoreError) -> AppendOutcome) async throws -> AppendOutcome {
         do {
-            outcome = try await environment.store.append(events, fingerprints: fingerprints, idempotencyKey: idempotencyKey, answer: answer)
+            return try await body(environment.store)
         } catch {
             if case .overloaded(let retryAfter) = error {
                 throw Problem.serviceUnavailable("Storage is not keeping up; retry later. Nothing from this request was stored.", retryAfterSeconds: retryAfter)
@@ -30,12 +51,17 @@ struct IngestPipeline: Sendable {
             context.logger.error("storing events failed", metadata: ["error": "\(error)"])
             throw Problem.serviceUnavailable("Storage failed; nothing from this request was stored.", retryAfterSeconds: 5)
         }
+    }
+
+    private func respond(to outcome: AppendOutcome, answer: StoredAnswer, answerForDuplicate: (EventID) -> StoredAnswer) -> Response {
         switch outcome {
         case .stored:
             environment.detection?.pipeline.wake()
             return Self.response(for: answer, replayed: false)
         case .replayed(let first):
             return Self.response(for: first, replayed: true)
+        case .duplicate(let first):
+            return Self.response(for: answerForDuplicate(first), replayed: true)
         }
     }
 
@@ -47,9 +73,9 @@ struct IngestPipeline: Sendable {
     }
 
     /// `Idempotency-Key` (scoped to the caller's token and the endpoint, so two tenants or two
-    /// endpoints never share an answer), else the sender's own id for the endpoint's single
-    /// event.
-    static func idempotencyKey(_ request: Request, context: RequestContext, source: EventSource, externalID: String?) throws -> String? {
+    /// endpoints never share an answer), else nil (a single event's sender id is handled by
+    /// `accept(identified:)`).
+    static func idempotencyKey(_ request: Request, context: RequestContext) throws -> String? {
         if let header = request.headers["Idempotency-Key"] {
             guard (1...255).contains(header.utf8.count), header.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
                 throw Problem.badRequest("Idempotency-Key must be 1-255 visible ASCII characters.")
@@ -57,7 +83,7 @@ struct IngestPipeline: Sendable {
             let scope = context.values[PrincipalKey.self]?.tokenID ?? "anonymous"
             return "h:\(scope):\(context.route ?? request.path):\(header)"
         }
-        return externalID.map { "s:\(source.rawValue):\($0)" }
+        return nil
     }
 
     func ingestContext() -> IngestContext {

@@ -27,7 +27,7 @@ struct IngestRoutes {
                 let reasons = result.rejected.prefix(10).map { "line \($0.line ?? 0): \($0.reason)" }.joined(separator: "; ")
                 throw Problem.badRequest("No line was accepted (\(result.rejected.count) rejected): \(reasons)")
             }
-            let key = try IngestPipeline.idempotencyKey(request, context: context, source: .generic, externalID: nil)
+            let key = try IngestPipeline.idempotencyKey(request, context: context)
             return try await pipeline.accept(result.events, idempotencyKey: key,
                                              answer: IngestAnswer.bulk(accepted: result.events.count, rejected: result.rejected), context: context)
         }
@@ -87,8 +87,12 @@ struct IngestRoutes {
     private static func acceptPagerDuty(_ parsed: PagerDutyEvent, request: Request, context: RequestContext, pipeline: IngestPipeline) async throws -> Response {
         // The adapter's id is dedup_key + action: trigger, acknowledge and resolve are
         // different events; a retry of the same one is answered from the first.
-        let key = try IngestPipeline.idempotencyKey(request, context: context, source: .pagerduty, externalID: parsed.event.externalID)
-        return try await pipeline.accept([parsed.event], idempotencyKey: key, answer: IngestAnswer.pagerDuty(dedupKey: parsed.dedupKey), context: context)
+        let answer = IngestAnswer.pagerDuty(dedupKey: parsed.dedupKey)
+        let key = try IngestPipeline.idempotencyKey(request, context: context)
+        if key == nil, parsed.event.externalID != nil {
+            return try await pipeline.accept(identified: parsed.event, answer: answer, answerForDuplicate: { _ in answer }, context: context)
+        }
+        return try await pipeline.accept([parsed.event], idempotencyKey: key, answer: answer, context: context)
     }
 
     /// A webhook that carries one event: the sender's id makes retries idempotent.
@@ -98,7 +102,11 @@ struct IngestRoutes {
     ) async throws -> Response {
         var ingestContext = pipeline.ingestContext()
         let event = try parse { () throws(IngestError) in try adapter(request.body, &ingestContext) }
-        let key = try IngestPipeline.idempotencyKey(request, context: context, source: source, externalID: event.externalID)
+        let key = try IngestPipeline.idempotencyKey(request, context: context)
+        if key == nil, event.externalID != nil {
+            return try await pipeline.accept(identified: event, answer: IngestAnswer.accepted(id: event.id),
+                                             answerForDuplicate: IngestAnswer.accepted(id:), context: context)
+        }
         return try await pipeline.accept([event], idempotencyKey: key, answer: IngestAnswer.accepted(id: event.id), context: context)
     }
 
@@ -110,7 +118,7 @@ struct IngestRoutes {
     ) async throws -> Response {
         var ingestContext = pipeline.ingestContext()
         let events = try parse { () throws(IngestError) in try adapter(request.body, &ingestContext) }
-        let key = try IngestPipeline.idempotencyKey(request, context: context, source: source, externalID: nil)
+        let key = try IngestPipeline.idempotencyKey(request, context: context)
         return try await pipeline.accept(events, idempotencyKey: key, answer: IngestAnswer.acceptedBatch(count: events.count), context: context)
     }
 
