@@ -147,3 +147,25 @@ final class HostCorrelator: IncidentCorrelator {
         await store.close()
     }
 }
+
+@Suite struct DetectorInputTests {
+    private static func event(_ n: Int) -> SequencedEvent {
+        let id = EventID(milliseconds: 1_790_000_000_000 + Int64(n))
+        let document: [UInt8] = Array("{\"n\":\(n)}".utf8)
+        let event = Event(id: id, timestamp: 1, receivedAt: 1, source: .generic, kind: .alert, title: "t\(n)",
+                          document: document, original: [])
+        return SequencedEvent(sequence: Int64(n + 1), event: event, isRepeat: n % 3 == 2)
+    }
+
+    /// Big batches are parsed on all cores: the inputs are the judged events, in order, each
+    /// with its parsed document; repeats are left out.
+    @Test func inputsOfABigBatchAreTheJudgedEventsInOrderParsed() {
+        let events: [SequencedEvent] = (0..<1_000).map { Self.event($0) }
+        let inputs: [DetectionInput] = DetectionPipeline.inputs(events)
+        let expected: [SequencedEvent] = events.filter { !$0.isRepeat }
+        #expect(inputs.map { $0.event.id } == expected.map { $0.event.id })
+        for (input, event) in zip(inputs, expected) {
+            #expect(input.text("n") == String(event.event.title!.dropFirst()))
+        }
+    }
+}
