@@ -35,7 +35,9 @@ struct SigmaEventView {
     let eventData: Int?
     let userData: Int?
 
-    init(_ input: DetectionInput) {
+    /// `borrowing`: an initializer otherwise takes its argument owned, so every caller would
+    /// copy the whole input (retaining each field of its event) only to read its document.
+    init(_ input: borrowing DetectionInput) {
         document = input.document
         var system: Int?, eventData: Int?, userData: Int?
         if let doc = input.document, doc.kind(doc.root) == .object, let record = Self.object(doc, doc.root, "Event") {
