@@ -141,6 +141,30 @@ import Testing
         #expect(try !hits(ref, S.process(["Image": "C:\\a.exe", "ParentImage": "C:\\b.exe"])))
     }
 
+    /// `|fieldref` is compared on flat values (SigmaEvaluator.matchesFieldRefs): any value of
+    /// the field equal, ASCII-folded, to any value of the other; absent or null never equal.
+    @Test func fieldrefComparesEveryValueFolded() throws {
+        let ref = "    sel:\n        Image|fieldref: ParentImage\n    condition: sel"
+        func record(_ data: String) -> DetectionInput {
+            S.event(##"{"Event":{"System":{"Provider":{"#attributes":{"Name":"Microsoft-Windows-Sysmon"}},"EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational"},"EventData":{"## + data + "}}}")
+        }
+        #expect(try hits(ref, record(#""Image":["x","C:\\A.exe"],"ParentImage":"c:\\a.exe""#)))
+        #expect(try hits(ref, record(#""Image":"c:\\a.exe","ParentImage":["y","C:\\A.EXE"]"#)))
+        #expect(try !hits(ref, record(#""Image":["x","y"],"ParentImage":["z"]"#)))
+        #expect(try hits(ref, record(#""Image":12,"ParentImage":"12""#)))
+        #expect(try hits(ref, record(#""Image":"","ParentImage":"""#)))
+        #expect(try !hits(ref, record(#""Image":"C:\\a.exe","ParentImage":"C:\\a.exe2""#)))
+        #expect(try !hits(ref, record(#""Image":"C:\\a.exe""#)))
+        #expect(try !hits(ref, record(#""Image":null,"ParentImage":null"#)))
+        #expect(try !hits(ref, record(#""Image":[],"ParentImage":[]"#)))
+        let all = "    sel:\n        Image|fieldref|all:\n            - ParentImage\n            - OriginalFileName\n    condition: sel"
+        #expect(try hits(all, record(#""Image":"a","ParentImage":"A","OriginalFileName":"a""#)))
+        #expect(try !hits(all, record(#""Image":"a","ParentImage":"A","OriginalFileName":"b""#)))
+        let any = "    sel:\n        Image|fieldref:\n            - ParentImage\n            - OriginalFileName\n    condition: sel"
+        #expect(try hits(any, record(#""Image":"a","ParentImage":"c","OriginalFileName":"A""#)))
+        #expect(try !hits(any, record(#""Image":"a","ParentImage":"c","OriginalFileName":"b""#)))
+    }
+
     @Test func expandWithAndWithoutPlaceholderValues() throws {
         let yaml = """
         title: Expand

@@ -18,13 +18,14 @@ public struct DetectionInput: Sendable {
     /// The node of a dotted ECS path (`process.command_line`, `Event.EventData.Image`), through
     /// nested objects, dotted keys or a mix.
     public func node(_ dottedPath: String) -> Int? {
-        document?.value(atDotted: dottedPath)
+        guard let document else { return nil }
+        return JSONDottedPath.node(document, document.root, dottedPath)
     }
 
     /// A scalar field as text: strings as they are, numbers as written, booleans as
     /// `true`/`false`; nil for objects, arrays, null and absent fields.
     public func text(_ dottedPath: String) -> String? {
-        guard let document, let node = document.value(atDotted: dottedPath) else { return nil }
+        guard let document, let node = JSONDottedPath.node(document, document.root, dottedPath) else { return nil }
         return Self.text(document, node)
     }
 

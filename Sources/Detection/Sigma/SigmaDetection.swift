@@ -36,6 +36,9 @@ final class SigmaFieldItem: Sendable {
     let text: SigmaTextMatcher?
     /// Every pattern, when all are regexes (`|re`): matched on flat values too.
     let regexes: [SigmaRegexPattern]?
+    /// The field slots of every pattern, when all are linked `|fieldref`s: compared on flat
+    /// values too (no value objects per event).
+    let fieldRefs: [Int32]?
 
     init(field: String?, slot: Int32 = -1, key: String, matchAll: Bool, patterns: [SigmaPattern], text: SigmaTextMatcher? = nil) {
         self.field = field
@@ -47,6 +50,9 @@ final class SigmaFieldItem: Sendable {
         var regexes: [SigmaRegexPattern] = []
         for case .regex(let r) in patterns { regexes.append(r) }
         self.regexes = !patterns.isEmpty && regexes.count == patterns.count ? regexes : nil
+        var fieldRefs: [Int32] = []
+        for case .fieldRef(_, let slot) in patterns where slot >= 0 { fieldRefs.append(slot) }
+        self.fieldRefs = !patterns.isEmpty && fieldRefs.count == patterns.count ? fieldRefs : nil
     }
 
     /// Rough evaluation cost, to try cheap items and selections first (AND/OR are pure, so

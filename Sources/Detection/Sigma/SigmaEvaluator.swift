@@ -1,4 +1,9 @@
 import MWRASPCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Evaluates linked rules against one event. Each field is resolved at most once per event
 /// (a small cache: only the few candidate rules ask for fields), and the keyword value list
@@ -185,6 +190,7 @@ final class SigmaEvaluator {
                 }
             }
         }
+        if let refs = item.fieldRefs, item.field != nil { return matchesFieldRefs(item, refs) }
         let resolved = values(item)
         if let text = item.text {
             guard case .values(let values) = resolved else { return false }
@@ -192,6 +198,37 @@ final class SigmaEvaluator {
         }
         if item.matchAll { return item.patterns.allSatisfy { matches($0, resolved) } }
         return item.patterns.contains { matches($0, resolved) }
+    }
+
+    /// `Field|fieldref: Other` on the arena: as `matchesValue` does for `.fieldRef` on value
+    /// objects, some value of the field equals (ASCII-folded) some value of the other field;
+    /// with `|all`, for every referenced field.
+    private func matchesFieldRefs(_ item: SigmaFieldItem, _ refs: [Int32]) -> Bool {
+        let field = flat(item.slot)
+        guard field.state == .values else { return false }
+        func equalsSome(_ other: SigmaFlatField) -> Bool {
+            guard other.state == .values else { return false }
+            return scratch.arena.folded.withUnsafeBufferPointer { folded in
+                scratch.arena.spans.withUnsafeBufferPointer { spans in
+                    for v in Int(field.first)..<Int(field.first + field.count) {
+                        for w in Int(other.first)..<Int(other.first + other.count) where spans[v].y == spans[w].y {
+                            let length = Int(spans[v].y)
+                            if length == 0 || memcmp(folded.baseAddress! + Int(spans[v].x), folded.baseAddress! + Int(spans[w].x), length) == 0 {
+                                return true
+                            }
+                        }
+                    }
+                    return false
+                }
+            }
+        }
+        // Each referenced field is resolved (flat appends to the arena) before its buffers are read.
+        if item.matchAll {
+            for slot in refs where !equalsSome(flat(slot)) { return false }
+            return true
+        }
+        for slot in refs where equalsSome(flat(slot)) { return true }
+        return false
     }
 
     private func matches(_ p: SigmaPattern, _ resolved: SigmaResolved) -> Bool {

@@ -35,7 +35,9 @@ struct SigmaEventView {
     let eventData: Int?
     let userData: Int?
 
-    init(_ input: DetectionInput) {
+    /// `borrowing`: an initializer otherwise takes its argument owned, so every caller would
+    /// copy the whole input (retaining each field of its event) only to read its document.
+    init(_ input: borrowing DetectionInput) {
         document = input.document
         var system: Int?, eventData: Int?, userData: Int?
         if let doc = input.document, doc.kind(doc.root) == .object, let record = Self.object(doc, doc.root, "Event") {
@@ -128,56 +130,10 @@ struct SigmaEventView {
         return dotted(doc, doc.root, plan.nameBytes)
     }
 
-    /// JSONScanner.value(atDotted:) without allocating: a dotted path through nested
-    /// objects, dotted keys or a mix (the last match wins, as there).
+    /// JSONScanner.value(atDotted:) without allocating (JSONDottedPath): this runs for every
+    /// field a Windows record lacks (most of the fields of a plan).
     private func dotted(_ doc: JSONScanner, _ object: Int, _ path: [UInt8]) -> Int? {
-        // Walks the tape with raw pointers: this runs for every field a Windows record lacks
-        // (most of the fields of a plan), so it must build nothing per key.
-        doc.nodes.withUnsafeBufferPointer { tape in
-            doc.bytes.withUnsafeBufferPointer { bytes in
-                path.withUnsafeBufferPointer { path in
-                    Self.dotted(doc, tape, bytes, object, path)
-                }
-            }
-        }
-    }
-
-    private static func dotted(_ doc: JSONScanner, _ tape: UnsafeBufferPointer<JSONScanner.Node>, _ bytes: UnsafeBufferPointer<UInt8>,
-                               _ object: Int, _ path: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard tape[object].kind == .object else { return nil }
-        var found: Int?
-        var child = object + 1
-        let end = Int(tape[object].next)
-        while child < end {
-            let key = tape[child]
-            let value = child + 1
-            child = Int(tape[value].next)
-            if key.escaped {
-                // Rare: compare the decoded key.
-                let name = doc.decodedBytes(value - 1)
-                name.withUnsafeBufferPointer { name in
-                    if let hit = step(doc, tape, bytes, name, value, path) { found = hit }
-                }
-                continue
-            }
-            let name = UnsafeBufferPointer(rebasing: bytes[Int(key.start)..<Int(key.end)])
-            if let hit = step(doc, tape, bytes, name, value, path) { found = hit }
-        }
-        return found
-    }
-
-    /// The node `path` reaches through member `name` (whose value is `value`), if any.
-    @inline(__always)
-    private static func step(_ doc: JSONScanner, _ tape: UnsafeBufferPointer<JSONScanner.Node>, _ bytes: UnsafeBufferPointer<UInt8>,
-                             _ name: UnsafeBufferPointer<UInt8>, _ value: Int, _ path: UnsafeBufferPointer<UInt8>) -> Int? {
-        let n = name.count
-        if n == path.count {
-            return equal(name, path, n) ? value : nil
-        }
-        if n < path.count, path[n] == UInt8(ascii: "."), equal(name, path, n), tape[value].kind == .object {
-            return dotted(doc, tape, bytes, value, UnsafeBufferPointer(rebasing: path[(n + 1)...]))
-        }
-        return nil
+        path.withUnsafeBufferPointer { JSONDottedPath.node(doc, object, $0) }
     }
 
     @inline(__always)

@@ -137,55 +137,64 @@ final class SigmaRawPlanCache: Sendable {
     private let limit = 512
 
     /// The byte spans (start, end) of the record's logsource values, or nil when not eligible.
+    /// Runs for every Windows event: walks the tape with raw pointers, building nothing per key.
     private static func spans(_ view: SigmaEventView) -> [SIMD2<Int32>]? {
         guard let doc = view.document, let system = view.system else { return nil }
-        var out: [SIMD2<Int32>] = []
-        out.reserveCapacity(5)
-        var ok = true
-        func member(_ object: Int, _ name: StaticString) -> Int? {
-            guard doc.nodes[object].kind == .object else { return nil }
-            var found: Int?
-            doc.bytes.withUnsafeBufferPointer { bytes in
-                for (key, value) in doc.members(object) {
-                    let n = doc.nodes[key]
-                    if n.escaped { ok = false; return }
-                    let length = Int(n.end - n.start)
-                    guard length == name.utf8CodeUnitCount else { continue }
-                    let a = bytes.baseAddress! + Int(n.start), b = name.utf8Start
-                    var equal = true
-                    for i in 0..<length where a[i] != b[i] { equal = false; break }
-                    if equal { found = value }
+        return doc.nodes.withUnsafeBufferPointer { tape in
+            doc.bytes.withUnsafeBufferPointer { bytes -> [SIMD2<Int32>]? in
+                var out: [SIMD2<Int32>] = []
+                out.reserveCapacity(4)
+                var ok = true
+                /// The value of the last member named `name` (nil when none, or `object` is not
+                /// an object); an escaped key makes the record ineligible.
+                func member(_ object: Int, _ name: StaticString) -> Int? {
+                    guard ok, tape[object].kind == .object else { return nil }
+                    var found: Int?
+                    var child = object + 1
+                    let end = Int(tape[object].next)
+                    while child < end {
+                        let key = tape[child]
+                        let value = child + 1
+                        child = Int(tape[value].next)
+                        if key.escaped { ok = false; return nil }
+                        if Int(key.end - key.start) == name.utf8CodeUnitCount
+                            && memcmp(bytes.baseAddress! + Int(key.start), name.utf8Start, name.utf8CodeUnitCount) == 0 {
+                            found = value
+                        }
+                    }
+                    return found
                 }
+                func add(_ node: Int?) {
+                    guard let node else { out.append(SIMD2(-1, -1)); return }
+                    let n = tape[node]
+                    switch n.kind {
+                    case .string where !n.escaped, .number: out.append(SIMD2(Int32(n.start), Int32(n.end)))
+                    default: ok = false
+                    }
+                }
+                add(member(system, "Channel"))
+                let provider = member(system, "Provider")
+                var name: Int?
+                if let provider {
+                    if let attributes = member(provider, "#attributes") { name = member(attributes, "Name") }
+                    if name == nil { name = member(provider, "Name") }
+                }
+                add(name)
+                add(member(system, "EventID"))
+                if let data = view.eventData { add(member(data, "EventType")) } else { add(nil) }
+                // Top-level keys: a `logsource...` one states the logsource explicitly.
+                let root = doc.root
+                var child = root + 1
+                let end = Int(tape[root].next)
+                while ok && child < end {
+                    let key = tape[child]
+                    child = Int(tape[child + 1].next)
+                    if key.escaped { ok = false; break }
+                    if Int(key.end - key.start) >= 9 && memcmp(bytes.baseAddress! + Int(key.start), "logsource", 9) == 0 { ok = false }
+                }
+                return ok ? out : nil
             }
-            return found
         }
-        func add(_ node: Int?) {
-            guard let node else { out.append(SIMD2(-1, -1)); return }
-            let n = doc.nodes[node]
-            switch n.kind {
-            case .string where !n.escaped, .number: out.append(SIMD2(Int32(n.start), Int32(n.end)))
-            default: ok = false
-            }
-        }
-        add(member(system, "Channel"))
-        let provider = member(system, "Provider")
-        var name: Int?
-        if let provider {
-            if let attributes = member(provider, "#attributes") { name = member(attributes, "Name") }
-            if name == nil { name = member(provider, "Name") }
-        }
-        add(name)
-        add(member(system, "EventID"))
-        if let data = view.eventData { add(member(data, "EventType")) } else { add(nil) }
-        // Top-level keys: a `logsource...` one states the logsource explicitly.
-        doc.bytes.withUnsafeBufferPointer { bytes in
-            for (key, _) in doc.members(doc.root) {
-                let n = doc.nodes[key]
-                if n.escaped { ok = false; return }
-                if Int(n.end - n.start) >= 9 && memcmp(bytes.baseAddress! + Int(n.start), "logsource", 9) == 0 { ok = false; return }
-            }
-        }
-        return ok ? out : nil
     }
 
     /// The plan of a Windows record, or nil when the general path must decide.

@@ -6,7 +6,9 @@ import Foundation
 /// 2. patterns in SigmaSimpleRegex's subset (155 of SigmaHQ's 217) run there, exactly;
 /// 3. the rest run on NSRegularExpression (ICU: PCRE-like syntax, and much faster than
 ///    Swift Regex on Linux). A pattern ICU cannot compile refuses the rule.
-struct SigmaRegexPattern: Sendable {
+/// A class: evaluation passes patterns around with one retain instead of copying (and
+/// retaining) each of their fields.
+final class SigmaRegexPattern: Sendable {
     let source: String
     let ignoreCase: Bool, multiline: Bool, dotAll: Bool
     private let box: Box

@@ -71,24 +71,48 @@ final class SigmaSkipScanner: Sendable {
         self.needles = folded
     }
 
+    /// Texts at least this long are searched by two interleaved cursors.
+    static let interleavedLength = 64
+
     /// Appends the id of every needle found in `text[0..<count]` (duplicates possible).
+    ///
+    /// Each step of a cursor waits on its own loads (the block, then its shift), so one cursor
+    /// leaves the core idle most of the time; two independent cursors, over the window ends
+    /// of each half of the text, let it overlap them. A shift never jumps over a window that
+    /// could match, whatever position a cursor starts from, so the two halves find every
+    /// occurrence one cursor would (needles may run past the middle: `verify` reads the
+    /// whole text).
     func scan(_ text: UnsafePointer<UInt8>, _ count: Int, into hits: inout [Int32]) {
         guard count >= m else { return }
         Self.fold.withUnsafeBufferPointer { fold in
             shift.withUnsafeBufferPointer { shift in
                 blockBucket.withUnsafeBufferPointer { blockBucket in
-                    var pos = m - 1   // window end; m >= 5, so text[pos - 3] is readable
-                    while pos < count {
-                        let h = Self.hash(text + pos)
-                        let s = Int(shift[h])
-                        if s > 0 { pos &+= s; continue }
-                        let bucket = Int(blockBucket[h])
-                        if bucket >= 0 { verify(bucket, text, count, pos - m + 1, fold, into: &hits) }
-                        pos &+= 1
+                    // Window ends: the first cursor takes m-1 ..< middle, the second middle ..< count
+                    // (m >= 5, so text[pos - 3] is readable from either).
+                    var first = m - 1
+                    let middle = count < Self.interleavedLength ? count : max(m - 1, count / 2)
+                    var second = middle
+                    while first < middle && second < count {
+                        step(&first, text, count, shift, blockBucket, fold, into: &hits)
+                        step(&second, text, count, shift, blockBucket, fold, into: &hits)
                     }
+                    while first < middle { step(&first, text, count, shift, blockBucket, fold, into: &hits) }
+                    while second < count { step(&second, text, count, shift, blockBucket, fold, into: &hits) }
                 }
             }
         }
+    }
+
+    /// One window of a cursor at window end `pos`: skip by the shift, or verify and advance.
+    @inline(__always)
+    private func step(_ pos: inout Int, _ text: UnsafePointer<UInt8>, _ count: Int, _ shift: UnsafeBufferPointer<UInt8>,
+                      _ blockBucket: UnsafeBufferPointer<Int32>, _ fold: UnsafeBufferPointer<UInt8>, into hits: inout [Int32]) {
+        let h = Self.hash(text + pos)
+        let s = Int(shift[h])
+        if s > 0 { pos &+= s; return }
+        let bucket = Int(blockBucket[h])
+        if bucket >= 0 { verify(bucket, text, count, pos - m + 1, fold, into: &hits) }
+        pos &+= 1
     }
 
     private func verify(_ bucket: Int, _ text: UnsafePointer<UInt8>, _ count: Int, _ start: Int,
