@@ -38,6 +38,8 @@ public final class DetectionPipeline: Sendable {
     private let signal = WakeSignal()
     /// CPU work runs here, never on Swift's cooperative pool (it serves the HTTP handlers).
     private let queue = DispatchQueue(label: "mwrasp.detection", qos: .userInitiated)
+    /// The detectors of one batch run here while the batch before it is correlated on `queue`.
+    private let detectQueue = DispatchQueue(label: "mwrasp.detection.detectors", qos: .userInitiated)
     private let latency = Metrics.Timer(label: "mwrasp_detection_latency_seconds")
     private let detectionsCounter = Counter(label: "mwrasp_detections_total")
     private let processedCounter = Counter(label: "mwrasp_detection_events_total")
@@ -137,6 +139,13 @@ public final class DetectionPipeline: Sendable {
         // The next batch, read while this one is judged.
         var prefetch: Task<Result<[SequencedEvent], StoreError>, Never>?
         var readPosition = position
+        // The batch whose detectors run now (correlated on the next round).
+        var detecting: Task<DetectedBatch, Never>?
+        func correlateDetected(_ task: Task<DetectedBatch, Never>) async {
+            let detected = await task.value
+            let batch = await correlate(detected)
+            gathered.add(batch, through: detected.through, count: detected.events.count)
+        }
         /// Waits for the running commit, then starts one of everything gathered.
         func commitGathered() async throws(StoreError) {
             if let previous = inFlight {
@@ -161,13 +170,20 @@ public final class DetectionPipeline: Sendable {
                 }
                 if let last = events.last {
                     prefetch = read(after: last.sequence)
-                    let batch = await judge(events, through: last.sequence, readStarted: started)
-                    gathered.add(batch, through: last.sequence, count: events.count)
+                    // This batch's detectors run while the previous batch is correlated.
+                    recordRead(since: started)
+                    let next = startDetecting(events, through: last.sequence, after: detecting)
+                    if let previous = detecting { await correlateDetected(previous) }
+                    detecting = next
                     readPosition = last.sequence
                     if inFlight?.isDone ?? true || gathered.count >= options.batchSize * 4 {
                         try await commitGathered()
                     }
                 } else {
+                    if let previous = detecting {
+                        detecting = nil
+                        await correlateDetected(previous)
+                    }
                     try await commitGathered()
                     if let previous = inFlight {
                         inFlight = nil
@@ -190,6 +206,10 @@ public final class DetectionPipeline: Sendable {
                     inFlight = nil
                     _ = await previous.task.value
                 }
+                if let previous = detecting {
+                    detecting = nil
+                    _ = await previous.value
+                }
                 gathered = GatheredCommit()
                 if let next = prefetch {
                     prefetch = nil
@@ -203,6 +223,7 @@ public final class DetectionPipeline: Sendable {
             }
         }
         // Stopping: what was judged is committed, so a restart does not judge it again.
+        if let previous = detecting { await correlateDetected(previous) }
         _ = try? await commitGathered()
         if let previous = inFlight { _ = await previous.task.value }
         if let next = prefetch { _ = await next.value }
@@ -251,16 +272,40 @@ public final class DetectionPipeline: Sendable {
         return true
     }
 
-    /// Runs the detectors and correlation over a batch read since `readStarted` (on `queue`),
-    /// recording the stage times.
+    /// Runs the detectors and correlation over a batch read since `readStarted`, recording the
+    /// stage times (`step`; the loop overlaps the two stages across batches).
     private func judge(_ events: [SequencedEvent], through sequence: Int64, readStarted: UInt64) async -> DetectionBatch {
-        let read = DispatchTime.now().uptimeNanoseconds
-        let batch = await onQueue { self.process(events, through: sequence) }
-        let processed = DispatchTime.now().uptimeNanoseconds
-        state.withLock { state in
-            state.stageNanoseconds.read += read - readStarted
-            state.stageNanoseconds.detect += processed - read
+        recordRead(since: readStarted)
+        return await correlate(await startDetecting(events, through: sequence, after: nil).value)
+    }
+
+    /// The detectors over a batch, on `detectQueue`, after the batch before it (`previous`):
+    /// the stateful detectors must see the events in order.
+    private func startDetecting(_ events: [SequencedEvent], through sequence: Int64,
+                                after previous: Task<DetectedBatch, Never>?) -> Task<DetectedBatch, Never> {
+        Task {
+            _ = await previous?.value
+            let started = DispatchTime.now().uptimeNanoseconds
+            let findings = await withCheckedContinuation { continuation in
+                detectQueue.async { continuation.resume(returning: self.detect(events)) }
+            }
+            let detected = DispatchTime.now().uptimeNanoseconds
+            state.withLock { $0.stageNanoseconds.detect += detected - started }
+            return DetectedBatch(events: events, findings: findings, through: sequence)
         }
+    }
+
+    private func recordRead(since started: UInt64) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        state.withLock { $0.stageNanoseconds.read += now - min(now, started) }
+    }
+
+    /// Correlation of a detected batch into incidents, on `queue`.
+    private func correlate(_ detected: DetectedBatch) async -> DetectionBatch {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let batch = await onQueue { self.correlate(detected.events, findings: detected.findings, through: detected.through) }
+        let finished = DispatchTime.now().uptimeNanoseconds
+        state.withLock { $0.stageNanoseconds.detect += finished - started }
         return batch
     }
 
@@ -270,15 +315,20 @@ public final class DetectionPipeline: Sendable {
         if !batch.isEmpty { try await store.commit(batch) }
     }
 
-    /// Runs on `queue`.
-    private func process(_ events: [SequencedEvent], through sequence: Int64) -> DetectionBatch {
-        var batch = DetectionBatch()
-        batch.checkpoints[Self.checkpointName] = sequence
-        // Lifecycle updates and alert repeats are counted, not judged again.
+    /// The detectors' findings for each judged event of the batch (runs on `detectQueue`).
+    /// Lifecycle updates and alert repeats are counted, not judged again.
+    private func detect(_ events: [SequencedEvent]) -> [[Finding]] {
         let engineStarted = DispatchTime.now().uptimeNanoseconds
         let findingsPerEvent = engine.findings(for: Self.inputs(events))
         let engineNanoseconds = DispatchTime.now().uptimeNanoseconds - engineStarted
         state.withLock { $0.stageNanoseconds.detectors += engineNanoseconds }
+        return findingsPerEvent
+    }
+
+    /// Turns a detected batch into detections and incident changes (runs on `queue`).
+    private func correlate(_ events: [SequencedEvent], findings findingsPerEvent: [[Finding]], through sequence: Int64) -> DetectionBatch {
+        var batch = DetectionBatch()
+        batch.checkpoints[Self.checkpointName] = sequence
         var judgedIndex = 0
         var correlateNanoseconds: UInt64 = 0
         var repeatNanoseconds: UInt64 = 0
@@ -411,4 +461,12 @@ enum DetectionIDs {
 private struct SlotsPointer: @unchecked Sendable {
     let buffer: UnsafeMutableBufferPointer<DetectionInput?>
     init(_ buffer: UnsafeMutableBufferPointer<DetectionInput?>) { self.buffer = buffer }
+}
+
+/// A batch the detectors have judged, waiting for correlation.
+struct DetectedBatch: Sendable {
+    let events: [SequencedEvent]
+    /// Per judged (not repeated) event, in order.
+    let findings: [[Finding]]
+    let through: Int64
 }
