@@ -34,6 +34,9 @@ final class SigmaFieldItem: Sendable {
     let patterns: [SigmaPattern]
     /// Set when linked, if every pattern is plain text: the fast path.
     let text: SigmaTextMatcher?
+    /// `text` unretained, for evaluation (this item keeps it alive): items are shared by both
+    /// cores' evaluations, and a retain is an atomic write to the matcher's cache line.
+    let textRef: Unmanaged<SigmaTextMatcher>?
     /// Every pattern, when all are regexes (`|re`): matched on flat values too.
     let regexes: [SigmaRegexPattern]?
     /// The field slots of every pattern, when all are linked `|fieldref`s: compared on flat
@@ -47,6 +50,7 @@ final class SigmaFieldItem: Sendable {
         self.matchAll = matchAll
         self.patterns = patterns
         self.text = text
+        self.textRef = text.map { Unmanaged.passUnretained($0) }
         var regexes: [SigmaRegexPattern] = []
         for case .regex(let r) in patterns { regexes.append(r) }
         self.regexes = !patterns.isEmpty && regexes.count == patterns.count ? regexes : nil

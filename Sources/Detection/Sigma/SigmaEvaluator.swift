@@ -157,15 +157,17 @@ final class SigmaEvaluator {
 
     /// The hot path: no strings built.
     func matches(_ item: SigmaFieldItem) -> Bool {
-        if let text = item.text, item.field != nil {
+        if let textRef = item.textRef, item.field != nil {
             // Plain text patterns on a field: matched on the arena, no value objects.
             let field = flat(item.slot)
             guard field.state == .values else { return false }
             return scratch.arena.raw.withUnsafeBufferPointer { raw in
                 scratch.arena.folded.withUnsafeBufferPointer { folded in
                     scratch.arena.spans.withUnsafeBufferPointer { spans in
-                        text.matches(all: item.matchAll, raw, folded,
-                                     UnsafeBufferPointer(rebasing: spans[Int(field.first)..<Int(field.first + field.count)]))
+                        textRef._withUnsafeGuaranteedRef { text in
+                            text.matches(all: item.matchAll, raw, folded,
+                                         UnsafeBufferPointer(rebasing: spans[Int(field.first)..<Int(field.first + field.count)]))
+                        }
                     }
                 }
             }

@@ -15,6 +15,10 @@ final class SigmaRuleIndex: Sendable {
     /// `linked[r].compiled`, on its own: the hot loop reads it without copying a LinkedRule
     /// (whose SigmaDetection holds several arrays to retain).
     let compiled: [SigmaCompiledDetection]
+    /// `compiled` unretained, for the hot loop: `compiled` keeps them alive as long as the
+    /// index. Both cores judge events against the same rules, so a retain/release pair per
+    /// candidate rule was an atomic write to a cache line the other core also writes.
+    let compiledRefs: [Unmanaged<SigmaCompiledDetection>]
     let fieldPlans: [SigmaFieldPlan]
     /// Field name bytes -> slot, for resolving Windows EventData fields in one pass.
     let keyTable: SigmaKeyTable
@@ -80,6 +84,7 @@ final class SigmaRuleIndex: Sendable {
         }
         self.linked = linked
         self.compiled = linked.map(\.compiled)
+        self.compiledRefs = compiled.map { Unmanaged.passUnretained($0) }
         self.fieldPlans = plans
         self.keyTable = SigmaKeyTable(plans.enumerated().map { ($0.element.nameBytes, Int32($0.offset)) })
         self.logsources = logsources

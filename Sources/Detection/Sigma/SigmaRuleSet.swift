@@ -148,12 +148,14 @@ public struct SigmaRuleSet: Sendable {
             mark(keywords)
         }
         for r in plan.unfiltered { candidates[Int(r) >> 6] |= UInt64(1) << UInt64(r & 63) }
-        for w in 0..<words {
-            var word = candidates[w]
-            while word != 0 {
-                let r = w << 6 | word.trailingZeroBitCount
-                word &= word - 1
-                if !evaluate || evaluator.matches(index.compiled[r]) { body(r, evaluator) }
+        index.compiledRefs.withUnsafeBufferPointer { compiled in
+            for w in 0..<words {
+                var word = candidates[w]
+                while word != 0 {
+                    let r = w << 6 | word.trailingZeroBitCount
+                    word &= word - 1
+                    if !evaluate || compiled[r]._withUnsafeGuaranteedRef({ evaluator.matches($0) }) { body(r, evaluator) }
+                }
             }
         }
     }
