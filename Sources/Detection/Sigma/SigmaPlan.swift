@@ -16,6 +16,10 @@ final class SigmaPlan: Sendable {
     struct FieldScan: Sendable {
         let slot: Int32
         let automaton: SigmaAhoCorasick
+        /// `automaton` unretained, for the per-event scan (this scan keeps it alive): both
+        /// cores scan with the same automata, and a retain/release pair per field per event
+        /// was an atomic write to a cache line shared between them.
+        let automatonRef: Unmanaged<SigmaAhoCorasick>
         /// Needle id n -> its rules `ruleList[ruleStart[n] ..< ruleStart[n + 1]]` (one flat
         /// list rather than an array per needle: marking hits retains nothing).
         let ruleStart: [Int32]
@@ -26,6 +30,7 @@ final class SigmaPlan: Sendable {
         init(slot: Int32, automaton: SigmaAhoCorasick, needleRules: [[Int32]], skip: SigmaSkipScanner? = nil) {
             self.slot = slot
             self.automaton = automaton
+            self.automatonRef = Unmanaged.passUnretained(automaton)
             var starts: [Int32] = [0]
             starts.reserveCapacity(needleRules.count + 1)
             for rules in needleRules { starts.append(starts.last! + Int32(rules.count)) }

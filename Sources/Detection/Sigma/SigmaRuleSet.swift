@@ -123,7 +123,8 @@ public struct SigmaRuleSet: Sendable {
         // By index into the buffer: a `for scan in` loop would copy (retain) every FieldScan.
         plan.fields.withUnsafeBufferPointer { fields in
             for f in fields.indices {
-                evaluator.scan(fields[f].slot, fields[f].automaton, into: &hits)
+                let slot = fields[f].slot
+                fields[f].automatonRef._withUnsafeGuaranteedRef { evaluator.scan(slot, $0, into: &hits) }
                 if !hits.isEmpty {
                     fields[f].mark(hits, in: &candidates)
                     hits.removeAll(keepingCapacity: true)
