@@ -66,6 +66,11 @@ public final class DetectorSuite: FindingEngine {
     public func snapshot() -> CompiledRules { rules.withLock { $0 } }
 
     public func independentFindings(for input: DetectionInput, rules compiled: CompiledRules) -> IndependentResult {
+        independentFindings(for: input, rules: compiled, iocs: ioc.matcher)
+    }
+
+    /// `iocs`: the IOC matcher, taken once per batch like the rules.
+    func independentFindings(for input: DetectionInput, rules compiled: CompiledRules, iocs: IOCMatcher) -> IndependentResult {
         let matches = compiled.sigma.matches(input)
         let event = input.event
         var out = matches.map { match in
@@ -73,7 +78,7 @@ public final class DetectorSuite: FindingEngine {
                     confidence: match.confidence, indicators: match.indicators, eventIDs: [event.id],
                     entities: Entities(of: event))
         }
-        out += ioc.evaluate(input)
+        out += ioc.evaluate(input, matcher: iocs)
         out += catalog.shor.evaluate(input)
         out += catalog.annealing.evaluate(input)
         out += catalog.compliance.evaluate(input)
@@ -115,6 +120,7 @@ extension DetectorSuite {
                 return independent.findings + orderedFindings(for: input, after: independent, rules: compiled)
             }
         }
+        let iocs = ioc.matcher
         let parts = min(ProcessInfo.processInfo.activeProcessorCount, 8)
         var independent = [IndependentResult?](repeating: nil, count: inputs.count)
         independent.withUnsafeMutableBufferPointer { results in
@@ -123,7 +129,7 @@ extension DetectorSuite {
                 let lower = inputs.count * part / parts
                 let upper = inputs.count * (part + 1) / parts
                 for index in lower..<upper {
-                    slots.value[index] = independentFindings(for: inputs[index], rules: compiled)
+                    slots.value[index] = independentFindings(for: inputs[index], rules: compiled, iocs: iocs)
                 }
             }
         }

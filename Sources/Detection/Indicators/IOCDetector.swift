@@ -25,7 +25,12 @@ public final class IOCDetector: EventDetector {
     }
 
     public func evaluate(_ input: DetectionInput) -> [Finding] {
-        let matcher = current.withLock { $0 }
+        evaluate(input, matcher: current.withLock { $0 })
+    }
+
+    /// With the matcher taken once for a batch (`matcher`): both cores judging a batch took the
+    /// same lock for every event.
+    public func evaluate(_ input: DetectionInput, matcher: IOCMatcher) -> [Finding] {
         guard !matcher.isEmpty, let document = input.document else { return [] }
         let sightings: [(match: IOCMatch, observed: String, path: String)] = document.bytes.withUnsafeBufferPointer { bytes in
             withUnsafeTemporaryAllocation(of: UnsafeBufferPointer<UInt8>.self, capacity: Evaluation.inlineSeen) { seen in

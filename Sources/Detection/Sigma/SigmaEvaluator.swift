@@ -15,13 +15,18 @@ import Darwin
 final class SigmaEvaluator {
     let view: SigmaEventView
     let plans: [SigmaFieldPlan]
+    /// `plans` unretained, for `locate` (the rule index keeps them alive): shared by both cores.
+    private let planRefs: [Unmanaged<SigmaFieldPlan>]
     let keys: SigmaKeyTable?
     let scratch: SigmaEvaluatorScratch
 
     /// `scratch`: fresh, or reset for this event.
-    init(view: SigmaEventView, plans: [SigmaFieldPlan], keys: SigmaKeyTable? = nil, scratch: SigmaEvaluatorScratch? = nil) {
+    /// `planRefs`: `plans` unretained, when the caller keeps them (the rule index does).
+    init(view: SigmaEventView, plans: [SigmaFieldPlan], planRefs: [Unmanaged<SigmaFieldPlan>]? = nil, keys: SigmaKeyTable? = nil,
+         scratch: SigmaEvaluatorScratch? = nil) {
         self.view = view
         self.plans = plans
+        self.planRefs = planRefs ?? plans.map { Unmanaged.passUnretained($0) }
         self.keys = keys
         self.scratch = scratch ?? SigmaEvaluatorScratch(slots: plans.count)
     }
@@ -33,9 +38,10 @@ final class SigmaEvaluator {
         if scratch.eventDataKnown {
             let node = scratch.eventDataNodes[Int(slot)]
             if node >= 0 { return Int(node) }
-            return view.locate(plans[Int(slot)], skipEventDataName: true, spacedKeys: scratch.eventDataHasSpacedKey)
+            let spaced = scratch.eventDataHasSpacedKey
+            return planRefs[Int(slot)]._withUnsafeGuaranteedRef { view.locate($0, skipEventDataName: true, spacedKeys: spaced) }
         }
-        return view.locate(plans[Int(slot)])
+        return planRefs[Int(slot)]._withUnsafeGuaranteedRef { view.locate($0) }
     }
 
     func resolve(_ slot: Int32) -> SigmaResolved {

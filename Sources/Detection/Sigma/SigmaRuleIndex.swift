@@ -20,6 +20,8 @@ final class SigmaRuleIndex: Sendable {
     /// candidate rule was an atomic write to a cache line the other core also writes.
     let compiledRefs: [Unmanaged<SigmaCompiledDetection>]
     let fieldPlans: [SigmaFieldPlan]
+    /// `fieldPlans` unretained, for the evaluators (see `compiledRefs`).
+    let fieldPlanRefs: [Unmanaged<SigmaFieldPlan>]
     /// Field name bytes -> slot, for resolving Windows EventData fields in one pass.
     let keyTable: SigmaKeyTable
     let logsources: [SigmaLogsource]
@@ -86,6 +88,7 @@ final class SigmaRuleIndex: Sendable {
         self.compiled = linked.map(\.compiled)
         self.compiledRefs = compiled.map { Unmanaged.passUnretained($0) }
         self.fieldPlans = plans
+        self.fieldPlanRefs = plans.map { Unmanaged.passUnretained($0) }
         self.keyTable = SigmaKeyTable(plans.enumerated().map { ($0.element.nameBytes, Int32($0.offset)) })
         self.logsources = logsources
         self.ruleNeedles = ruleNeedles

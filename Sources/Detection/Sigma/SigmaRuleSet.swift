@@ -97,7 +97,7 @@ public struct SigmaRuleSet: Sendable {
         // The evaluator's tables and the buffers below come from the pool and go back to it.
         let scratch = index.evaluators.take(slots: index.fieldPlans.count)
         defer { index.evaluators.give(scratch) }
-        let evaluator = SigmaEvaluator(view: view, plans: index.fieldPlans, keys: index.keyTable, scratch: scratch)
+        let evaluator = SigmaEvaluator(view: view, plans: index.fieldPlans, planRefs: index.fieldPlanRefs, keys: index.keyTable, scratch: scratch)
         let words = (rules.count + 63) >> 6
         var candidates: [UInt64] = []
         var hits: [Int32] = []
