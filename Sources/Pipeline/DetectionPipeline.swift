@@ -319,7 +319,10 @@ public final class DetectionPipeline: Sendable {
     /// Lifecycle updates and alert repeats are counted, not judged again.
     private func detect(_ events: [SequencedEvent]) -> [[Finding]] {
         let engineStarted = DispatchTime.now().uptimeNanoseconds
-        let findingsPerEvent = engine.findings(for: Self.inputs(events))
+        var judged: [Event] = []
+        judged.reserveCapacity(events.count)
+        for index in events.indices where !events[index].isRepeat { judged.append(events[index].event) }
+        let findingsPerEvent = engine.findings(forEvents: judged)
         let engineNanoseconds = DispatchTime.now().uptimeNanoseconds - engineStarted
         state.withLock { $0.stageNanoseconds.detectors += engineNanoseconds }
         return findingsPerEvent
@@ -391,26 +394,6 @@ public final class DetectionPipeline: Sendable {
         return batch
     }
 
-    /// The detector inputs of the events to judge (repeats are only counted). Each input parses
-    /// its event's document (~1-2 µs); on this serial stage that was worth spreading over the
-    /// cores, as the detectors themselves are.
-    static func inputs(_ events: [SequencedEvent]) -> [DetectionInput] {
-        let judged = events.indices.filter { !events[$0].isRepeat }
-        let parts = min(ProcessInfo.processInfo.activeProcessorCount, 8)
-        guard judged.count >= 256, parts > 1 else { return judged.map { DetectionInput(event: events[$0].event) } }
-        var inputs = [DetectionInput?](repeating: nil, count: judged.count)
-        inputs.withUnsafeMutableBufferPointer { slots in
-            let slots = SlotsPointer(slots)
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                // Each iteration writes only its own range of slots.
-                for index in (judged.count * part / parts)..<(judged.count * (part + 1) / parts) {
-                    slots.buffer[index] = DetectionInput(event: events[judged[index]].event)
-                }
-            }
-        }
-        return inputs.map { $0! }
-    }
-
     /// After a restart: which incident each recently seen SIEM alert joined, from the alerts'
     /// first events and the restored incidents' findings, so the alerts' next repeats count
     /// there instead of correlating as new findings.
@@ -455,12 +438,6 @@ enum DetectionIDs {
         let id = random.withLock { generator in EventID(milliseconds: milliseconds, using: &generator) }
         return "det_" + id.rawValue
     }
-}
-
-/// A buffer the parallel input builder fills, one disjoint range per iteration.
-private struct SlotsPointer: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<DetectionInput?>
-    init(_ buffer: UnsafeMutableBufferPointer<DetectionInput?>) { self.buffer = buffer }
 }
 
 /// A batch the detectors have judged, waiting for correlation.

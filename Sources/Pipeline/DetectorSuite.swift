@@ -121,7 +121,7 @@ extension DetectorSuite {
             }
         }
         let iocs = ioc.matcher
-        let parts = min(ProcessInfo.processInfo.activeProcessorCount, 8)
+        let parts = min(ProcessInfo.processInfo.activeProcessorCount * 4, 32)
         var independent = [IndependentResult?](repeating: nil, count: inputs.count)
         independent.withUnsafeMutableBufferPointer { results in
             let slots = UncheckedSendable(results)
@@ -136,6 +136,42 @@ extension DetectorSuite {
         return inputs.indices.map { index in
             let result = independent[index]!
             return result.findings + orderedFindings(for: inputs[index], after: result, rules: compiled)
+        }
+    }
+}
+
+extension DetectorSuite {
+    /// The pipeline's path: each event is parsed by the thread that judges it, right before
+    /// its stateless detectors run, while its document is still in cache. (Parsing a whole
+    /// batch first and judging it after left every tape cold by the time it was read: the
+    /// batch path ran at about two thirds of the per-event rate.) The stateful detectors then
+    /// walk the batch in order.
+    public func findings(forEvents events: [Event]) -> [[Finding]] {
+        let compiled = snapshot()
+        guard events.count >= 64 else {
+            return events.map { event in
+                let input = DetectionInput(event: event)
+                let independent = independentFindings(for: input, rules: compiled)
+                return independent.findings + orderedFindings(for: input, after: independent, rules: compiled)
+            }
+        }
+        let iocs = ioc.matcher
+        // More parts than cores: a part that starts late (its thread busy elsewhere) holds up
+        // the batch less.
+        let parts = min(ProcessInfo.processInfo.activeProcessorCount * 4, 32)
+        var judged = [(input: DetectionInput, result: IndependentResult)?](repeating: nil, count: events.count)
+        judged.withUnsafeMutableBufferPointer { results in
+            let slots = UncheckedSendable(results)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                for index in (events.count * part / parts)..<(events.count * (part + 1) / parts) {
+                    let input = DetectionInput(event: events[index])
+                    slots.value[index] = (input, independentFindings(for: input, rules: compiled, iocs: iocs))
+                }
+            }
+        }
+        return judged.map { slot in
+            let (input, result) = slot!
+            return result.findings + orderedFindings(for: input, after: result, rules: compiled)
         }
     }
 }

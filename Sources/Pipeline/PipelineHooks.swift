@@ -9,11 +9,18 @@ public protocol FindingEngine: Sendable {
     /// Findings for a batch, in event order. Engines whose detectors keep no state between
     /// events may judge the events in parallel; the default judges them one by one.
     func findings(for inputs: [DetectionInput]) -> [[Finding]]
+    /// The same from the events: an engine that parses each event right where it judges it
+    /// keeps the parsed document in cache (the pipeline's path).
+    func findings(forEvents events: [Event]) -> [[Finding]]
 }
 
 extension FindingEngine {
     public func findings(for inputs: [DetectionInput]) -> [[Finding]] {
         inputs.map { findings(for: $0) }
+    }
+
+    public func findings(forEvents events: [Event]) -> [[Finding]] {
+        findings(for: events.map { DetectionInput(event: $0) })
     }
 }
 

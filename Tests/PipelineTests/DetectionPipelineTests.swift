@@ -148,24 +148,56 @@ final class HostCorrelator: IncidentCorrelator {
     }
 }
 
-@Suite struct DetectorInputTests {
-    private static func event(_ n: Int) -> SequencedEvent {
-        let id = EventID(milliseconds: 1_790_000_000_000 + Int64(n))
-        let document: [UInt8] = Array("{\"n\":\(n)}".utf8)
-        let event = Event(id: id, timestamp: 1, receivedAt: 1, source: .generic, kind: .alert, title: "t\(n)",
-                          document: document, original: [])
-        return SequencedEvent(sequence: Int64(n + 1), event: event, isRepeat: n % 3 == 2)
+@Suite struct DetectorBatchPathTests {
+    private static let rule = """
+        title: Encoded PowerShell
+        id: 5b8c9a1e-0000-4000-8000-000000000001
+        status: test
+        level: high
+        logsource: {product: windows, category: process_creation}
+        detection:
+          selection:
+            Image|endswith: '\\\\powershell.exe'
+            CommandLine|contains: ' -enc '
+          condition: selection
+        """
+
+    private static func runtime() async throws -> (DetectionRuntime, SQLiteStore, String) {
+        let directory = NSTemporaryDirectory() + "batch-path-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory + "/rules", withIntermediateDirectories: true)
+        try rule.write(toFile: directory + "/rules/rule.yml", atomically: true, encoding: .utf8)
+        let store = try SQLiteStore(configuration: StoreConfiguration(dataDirectory: directory + "/data"))
+        var settings = DetectionSettings()
+        settings.rulesDirectory = directory + "/rules"
+        var logger = Logger(label: "test")
+        logger.logLevel = .error
+        let runtime = try await DetectionRuntime.open(store: store, settings: settings, now: { 1_790_000_000_000 }, logger: logger)
+        return (runtime, store, directory)
     }
 
-    /// Big batches are parsed on all cores: the inputs are the judged events, in order, each
-    /// with its parsed document; repeats are left out.
-    @Test func inputsOfABigBatchAreTheJudgedEventsInOrderParsed() {
-        let events: [SequencedEvent] = (0..<1_000).map { Self.event($0) }
-        let inputs: [DetectionInput] = DetectionPipeline.inputs(events)
-        let expected: [SequencedEvent] = events.filter { !$0.isRepeat }
-        #expect(inputs.map { $0.event.id } == expected.map { $0.event.id })
-        for (input, event) in zip(inputs, expected) {
-            #expect(input.text("n") == String(event.event.title!.dropFirst()))
-        }
+    private static func event(_ n: Int) -> Event {
+        let command = n % 7 == 0 ? "powershell.exe -enc SQBFAFgA" : "powershell.exe -File backup.ps1"
+        let image = #"C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe"#
+        let document = ##"{"Event":{"System":{"Provider":{"#attributes":{"Name":"Microsoft-Windows-Sysmon"}},"EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational","Computer":"h\##(n % 5)"},"EventData":{"Image":"\##(image)","CommandLine":"\##(command)"}}}"##
+        return Event(id: EventID(milliseconds: 1_790_000_000_000 + Int64(n)), timestamp: 1_790_000_000_000, receivedAt: 1_790_000_000_000,
+                     source: .generic, kind: .event, dataset: "windows.sysmon_operational", hostName: "h\(n % 5)",
+                     document: Array(document.utf8), original: [])
+    }
+
+    /// The pipeline's batch path (each event parsed where it is judged, both cores) finds what
+    /// judging the events one by one finds, in the same order; each side on a fresh suite, so
+    /// the stateful detectors start alike.
+    @Test func theBatchPathFindsWhatOneByOneFinds() async throws {
+        let events = (0..<300).map { Self.event($0) }
+        let (batchRuntime, batchStore, batchDirectory) = try await Self.runtime()
+        let batch = batchRuntime.suite.findings(forEvents: events)
+        await batchStore.close()
+        let (singleRuntime, singleStore, singleDirectory) = try await Self.runtime()
+        let single = events.map { singleRuntime.suite.findings(for: DetectionInput(event: $0)) }
+        await singleStore.close()
+        try? FileManager.default.removeItem(atPath: batchDirectory)
+        try? FileManager.default.removeItem(atPath: singleDirectory)
+        #expect(batch.map { $0.map(\.detectorID) } == single.map { $0.map(\.detectorID) })
+        #expect(batch.flatMap { $0 }.filter { $0.type == .sigma }.count == 43)  // n % 7 == 0 below 300
     }
 }
