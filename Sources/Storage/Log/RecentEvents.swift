@@ -32,9 +32,10 @@ final class RecentEvents: Sendable {
         self.capacityBytes = capacityBytes
     }
 
-    /// What an event costs here: its bytes plus the typed fields and bookkeeping.
+    /// What an event costs here: its bytes plus the typed fields (a dozen strings, most on the
+    /// heap) and bookkeeping.
     static func cost(_ event: SequencedEvent) -> Int {
-        event.event.document.count + event.event.original.count + 256
+        event.event.document.count + event.event.original.count + 768
     }
 
     /// Adds a logged (durable) frame's events, in sequence order. Called on the writer queue.
