@@ -1,9 +1,4 @@
 import Ingestion
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// `JSONScanner.value(atDotted:)` without allocating: a dotted path (`host.name`) through
 /// nested objects, dotted keys or a mix, the last match winning, as there. That one builds
@@ -30,22 +25,16 @@ enum JSONDottedPath {
                              _ object: Int, _ path: UnsafeBufferPointer<UInt8>) -> Int? {
         guard tape[object].kind == .object else { return nil }
         var found: Int?
-        var child = object + 1
-        let end = Int(tape[object].next)
-        while child < end {
-            let key = tape[child]
-            let value = child + 1
-            child = Int(tape[value].next)
+        JSONTapeMembers.forEach(tape, of: object) { key, value in
             if key.escaped {
                 // Rare: compare the decoded key.
-                let name = doc.decodedBytes(value - 1)
-                name.withUnsafeBufferPointer { name in
+                doc.decodedBytes(value - 1).withUnsafeBufferPointer { name in
                     if let hit = step(doc, tape, bytes, name, value, path) { found = hit }
                 }
-                continue
+            } else if let hit = step(doc, tape, bytes, UnsafeBufferPointer(rebasing: bytes[Int(key.start)..<Int(key.end)]), value, path) {
+                found = hit
             }
-            let name = UnsafeBufferPointer(rebasing: bytes[Int(key.start)..<Int(key.end)])
-            if let hit = step(doc, tape, bytes, name, value, path) { found = hit }
+            return true
         }
         return found
     }
@@ -56,16 +45,11 @@ enum JSONDottedPath {
                              _ name: UnsafeBufferPointer<UInt8>, _ value: Int, _ path: UnsafeBufferPointer<UInt8>) -> Int? {
         let n = name.count
         if n == path.count {
-            return equal(name, path, n) ? value : nil
+            return JSONTapeMembers.equal(name, path, n) ? value : nil
         }
-        if n < path.count, path[n] == UInt8(ascii: "."), equal(name, path, n), tape[value].kind == .object {
+        if n < path.count, path[n] == UInt8(ascii: "."), JSONTapeMembers.equal(name, path, n), tape[value].kind == .object {
             return node(doc, tape, bytes, value, UnsafeBufferPointer(rebasing: path[(n + 1)...]))
         }
         return nil
-    }
-
-    @inline(__always)
-    private static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, _ n: Int) -> Bool {
-        n == 0 || memcmp(a.baseAddress!, b.baseAddress!, n) == 0
     }
 }

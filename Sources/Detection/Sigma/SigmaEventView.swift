@@ -66,18 +66,13 @@ struct SigmaEventView {
             doc.bytes.withUnsafeBufferPointer { bytes in
                 guard tape[object].kind == .object else { return nil }
                 var found: Int?
-                var child = object + 1
-                let end = Int(tape[object].next)
-                while child < end {
-                    let key = tape[child]
-                    let value = child + 1
-                    child = Int(tape[value].next)
+                JSONTapeMembers.forEach(tape, of: object) { key, value in
                     if key.escaped {
                         if doc.decodedBytes(value - 1).elementsEqual(name) { found = value }
-                    } else if Int(key.end - key.start) == name.count,
-                              equal(UnsafeBufferPointer(rebasing: bytes[Int(key.start)...]), name, name.count) {
+                    } else if JSONTapeMembers.keyEquals(key, bytes, name) {
                         found = value
                     }
+                    return true
                 }
                 return found
             }
@@ -136,11 +131,6 @@ struct SigmaEventView {
         path.withUnsafeBufferPointer { JSONDottedPath.node(doc, object, $0) }
     }
 
-    @inline(__always)
-    private static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, _ n: Int) -> Bool {
-        n == 0 || memcmp(a.baseAddress!, b.baseAddress!, n) == 0
-    }
-
     /// A member by name bytes, comparing raw key bytes (escaped keys never equal: as before,
     /// their raw bytes are compared).
     private func member(_ doc: JSONScanner, _ object: Int, _ name: [UInt8], ignoringSpaces: Bool = false) -> Int? {
@@ -148,15 +138,10 @@ struct SigmaEventView {
             doc.bytes.withUnsafeBufferPointer { bytes in
                 name.withUnsafeBufferPointer { name in
                     var found: Int?
-                    var child = object + 1
-                    let end = Int(tape[object].next)
-                    while child < end {
-                        let node = tape[child]
-                        let value = child + 1
-                        child = Int(tape[value].next)
+                    JSONTapeMembers.forEach(tape, of: object) { node, value in
                         if ignoringSpaces {
                             // Only keys longer than the name can differ from it by spaces.
-                            guard !node.escaped, Int(node.end - node.start) > name.count else { continue }
+                            guard !node.escaped, Int(node.end - node.start) > name.count else { return true }
                             var k = Int(node.start), j = 0
                             let end = Int(node.end)
                             var equal = true
@@ -168,11 +153,10 @@ struct SigmaEventView {
                                 j += 1
                             }
                             if equal && j == name.count { found = value }
-                            continue
+                        } else if JSONTapeMembers.keyEquals(node, bytes, name) {
+                            found = value
                         }
-                        let length = Int(node.end - node.start)
-                        guard length == name.count else { continue }
-                        if Self.equal(UnsafeBufferPointer(rebasing: bytes[Int(node.start)...]), name, length) { found = value }
+                        return true
                     }
                     return found
                 }

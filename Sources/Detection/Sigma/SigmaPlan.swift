@@ -155,19 +155,16 @@ final class SigmaRawPlanCache: Sendable {
                 func member(_ object: Int, _ name: StaticString) -> Int? {
                     guard ok, tape[object].kind == .object else { return nil }
                     var found: Int?
-                    var child = object + 1
-                    let end = Int(tape[object].next)
-                    while child < end {
-                        let key = tape[child]
-                        let value = child + 1
-                        child = Int(tape[value].next)
-                        if key.escaped { ok = false; return nil }
-                        if Int(key.end - key.start) == name.utf8CodeUnitCount
-                            && memcmp(bytes.baseAddress! + Int(key.start), name.utf8Start, name.utf8CodeUnitCount) == 0 {
-                            found = value
+                    let nameBytes = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+                    JSONTapeMembers.forEach(tape, of: object) { key, value in
+                        if key.escaped {
+                            ok = false
+                            return false
                         }
+                        if JSONTapeMembers.keyEquals(key, bytes, nameBytes) { found = value }
+                        return true
                     }
-                    return found
+                    return ok ? found : nil
                 }
                 func add(_ node: Int?) {
                     guard let node else { out.append(SIMD2(-1, -1)); return }
