@@ -103,40 +103,12 @@ public final class DetectorSuite: FindingEngine {
     }
 
     public func findings(for input: DetectionInput) -> [Finding] {
-        let compiled = snapshot()
+        findings(for: input, rules: snapshot())
+    }
+
+    private func findings(for input: DetectionInput, rules compiled: CompiledRules) -> [Finding] {
         let independent = independentFindings(for: input, rules: compiled)
         return independent.findings + orderedFindings(for: input, after: independent, rules: compiled)
-    }
-}
-
-extension DetectorSuite {
-    /// Both cores: the stateless detectors run over the two halves of the batch at once
-    /// (parsing included), then the stateful ones walk the batch in order.
-    public func findings(for inputs: [DetectionInput]) -> [[Finding]] {
-        let compiled = snapshot()
-        guard inputs.count >= 64 else {
-            return inputs.map { input in
-                let independent = independentFindings(for: input, rules: compiled)
-                return independent.findings + orderedFindings(for: input, after: independent, rules: compiled)
-            }
-        }
-        let iocs = ioc.matcher
-        let parts = min(ProcessInfo.processInfo.activeProcessorCount * 4, 32)
-        var independent = [IndependentResult?](repeating: nil, count: inputs.count)
-        independent.withUnsafeMutableBufferPointer { results in
-            let slots = UncheckedSendable(results)
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let lower = inputs.count * part / parts
-                let upper = inputs.count * (part + 1) / parts
-                for index in lower..<upper {
-                    slots.value[index] = independentFindings(for: inputs[index], rules: compiled, iocs: iocs)
-                }
-            }
-        }
-        return inputs.indices.map { index in
-            let result = independent[index]!
-            return result.findings + orderedFindings(for: inputs[index], after: result, rules: compiled)
-        }
     }
 }
 
@@ -148,13 +120,7 @@ extension DetectorSuite {
     /// walk the batch in order.
     public func findings(forEvents events: [Event]) -> [[Finding]] {
         let compiled = snapshot()
-        guard events.count >= 64 else {
-            return events.map { event in
-                let input = DetectionInput(event: event)
-                let independent = independentFindings(for: input, rules: compiled)
-                return independent.findings + orderedFindings(for: input, after: independent, rules: compiled)
-            }
-        }
+        guard events.count >= 64 else { return events.map { findings(for: DetectionInput(event: $0), rules: compiled) } }
         let iocs = ioc.matcher
         // More parts than cores: a part that starts late (its thread busy elsewhere) holds up
         // the batch less.

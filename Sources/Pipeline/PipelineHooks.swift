@@ -6,21 +6,15 @@ import Storage
 /// detectors (windows, baselines) are called in commit order from one task.
 public protocol FindingEngine: Sendable {
     func findings(for input: DetectionInput) -> [Finding]
-    /// Findings for a batch, in event order. Engines whose detectors keep no state between
-    /// events may judge the events in parallel; the default judges them one by one.
-    func findings(for inputs: [DetectionInput]) -> [[Finding]]
-    /// The same from the events: an engine that parses each event right where it judges it
-    /// keeps the parsed document in cache (the pipeline's path).
+    /// Findings for a batch of events, in event order (the pipeline's path). Engines whose
+    /// detectors keep no state between events may judge the events in parallel, parsing each
+    /// where it is judged; the default parses and judges them one by one.
     func findings(forEvents events: [Event]) -> [[Finding]]
 }
 
 extension FindingEngine {
-    public func findings(for inputs: [DetectionInput]) -> [[Finding]] {
-        inputs.map { findings(for: $0) }
-    }
-
     public func findings(forEvents events: [Event]) -> [[Finding]] {
-        findings(for: events.map { DetectionInput(event: $0) })
+        events.map { findings(for: DetectionInput(event: $0)) }
     }
 }
 
