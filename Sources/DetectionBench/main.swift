@@ -33,7 +33,9 @@ func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 func seconds(_ start: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
 
 func openRuntime(_ directory: String) async throws -> (SQLiteStore, DetectionRuntime) {
-    let store = try SQLiteStore(configuration: StoreConfiguration(dataDirectory: directory))
+    var configuration = StoreConfiguration(dataDirectory: directory)
+    if let mib = ProcessInfo.processInfo.environment["BENCH_RECENT_MIB"].flatMap(Int.init) { configuration.recentEventBytes = mib << 20 }
+    let store = try SQLiteStore(configuration: configuration)
     var settings = DetectionSettings()
     settings.rulesDirectory = testdata + "/sigma/rules"
     let runtime = try await DetectionRuntime.open(store: store, settings: settings, now: now, logger: logger)

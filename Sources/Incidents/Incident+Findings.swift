@@ -88,8 +88,15 @@ extension Incident {
 
     /// Severity, the primary finding's type, detector and title, and confidence, from the findings.
     mutating func refreshSummary() {
-        guard var primary = findings.first else { return }
-        for finding in findings.dropFirst() where finding.severity > primary.severity { primary = finding }
+        // By index: up to `maxFindingsPerIncident` findings are scanned on every change, and
+        // copying each one out (a dozen strings and arrays retained and released) was most of
+        // the correlation stage's time.
+        guard !findings.isEmpty else { return }
+        var primaryIndex = 0
+        for index in findings.indices.dropFirst() where findings[index].severity > findings[primaryIndex].severity {
+            primaryIndex = index
+        }
+        let primary = findings[primaryIndex]
         severity = primary.severity
         type = primary.type
         detectorID = primary.detectorID
@@ -106,7 +113,8 @@ extension Incident {
     /// chatty detector to 1.0.
     static func combinedConfidence(_ findings: [IncidentFinding]) -> Double {
         var best: [String: Double] = [:]
-        for finding in findings { best[finding.detectorID] = max(best[finding.detectorID] ?? 0, finding.confidence) }
+        func raise(_ value: inout Double, to confidence: Double) { if confidence > value { value = confidence } }
+        for index in findings.indices { raise(&best[findings[index].detectorID, default: 0], to: findings[index].confidence) }
         let miss = best.values.reduce(1.0) { $0 * (1 - $1) }
         return min(1, max(0, 1 - miss))
     }

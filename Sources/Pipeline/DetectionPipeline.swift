@@ -346,36 +346,41 @@ public final class DetectionPipeline: Sendable {
         // dictionary update per repeat, not an incident update.
         var repeats: [Int64: (finding: AlertFinding, lastEventID: EventID, count: Int)] = [:]
         var repeatOrder: [Int64] = []
-        for stored in events {
-            let event = stored.event
-            if stored.isRepeat || SIEMAlertFinding.isLifecycleUpdate(event) {
+        // By index, reading fields in place: copying each event out of the array retained and
+        // released its dozen strings and two byte arrays.
+        for index in events.indices {
+            let isRepeat = events[index].isRepeat
+            let alertID = events[index].alertID
+            if isRepeat || SIEMAlertFinding.isLifecycleUpdate(events[index].event) {
                 let repeatStarted = DispatchTime.now().uptimeNanoseconds
-                if let alertID = stored.alertID, let finding = state.withLock({ $0.alertIncidents[alertID] }) {
+                if let alertID, let finding = state.withLock({ $0.alertIncidents[alertID] }) {
                     if let known = repeats[alertID] {
-                        repeats[alertID] = (known.finding, event.id, known.count + 1)
+                        repeats[alertID] = (known.finding, events[index].event.id, known.count + 1)
                     } else {
-                        repeats[alertID] = (finding, event.id, 1)
+                        repeats[alertID] = (finding, events[index].event.id, 1)
                         repeatOrder.append(alertID)
                     }
                 }
                 repeatNanoseconds += DispatchTime.now().uptimeNanoseconds - repeatStarted
-                if stored.isRepeat { continue }
+                if isRepeat { continue }
             }
             var findings = findingsPerEvent[judgedIndex]
             judgedIndex += 1
-            if event.kind == .alert, !SIEMAlertFinding.isLifecycleUpdate(event) {
-                findings.append(SIEMAlertFinding.make(event))
+            if events[index].event.kind == .alert, !SIEMAlertFinding.isLifecycleUpdate(events[index].event) {
+                findings.append(SIEMAlertFinding.make(events[index].event))
             }
+            let eventTime = events[index].event.timestamp
+            let receivedAt = events[index].event.receivedAt
             for finding in findings {
                 let detectedAt = now()
                 var detection = Detection(
                     id: DetectionIDs.next(milliseconds: detectedAt), finding: finding, detectedAt: detectedAt,
-                    eventTime: event.timestamp, latencySeconds: Double(max(0, detectedAt - event.receivedAt)) / 1000)
+                    eventTime: eventTime, latencySeconds: Double(max(0, detectedAt - receivedAt)) / 1000)
                 let correlateStarted = DispatchTime.now().uptimeNanoseconds
                 incidents.correlate(&detection, now: detectedAt, into: &batch)
                 correlateNanoseconds += DispatchTime.now().uptimeNanoseconds - correlateStarted
-                latency.recordNanoseconds(max(0, detectedAt - event.receivedAt) * 1_000_000)
-                if finding.type == .siemAlert, let alertID = stored.alertID, let incidentID = detection.incidentID {
+                latency.recordNanoseconds(max(0, detectedAt - receivedAt) * 1_000_000)
+                if finding.type == .siemAlert, let alertID, let incidentID = detection.incidentID {
                     remember(alertID: alertID, AlertFinding(incidentID: incidentID, detectionID: detection.id))
                 }
                 batch.detections.append(DetectionRow(

@@ -51,9 +51,7 @@ enum EventRow {
         } else if let position = row[17] as Int64? {
             let documentLength: Int = row[18]
             let originalLength: Int = row[19]
-            let bytes = try log.read(position: position, count: documentLength + originalLength)
-            document = Array(bytes[0..<documentLength])
-            original = Array(bytes[documentLength...])
+            (document, original) = try log.read(position: position, lengths: documentLength, originalLength)
         } else {
             document = [UInt8](row[15] as Data)
             original = [UInt8](row[16] as Data)
