@@ -73,6 +73,12 @@ struct EntityIndex: Sendable {
         for kind in EntityKind.allCases {
             guard let value = entities.correlationKey(kind), let byIncident = postings[Key(kind: kind, value: value)] else { continue }
             let bit = SharedKinds(kind)
+            // Grown once: rehashing every id into a bigger table as it filled was a third of
+            // this call in an alert storm (a host value shared by hundreds of incidents).
+            if slots.isEmpty {
+                slots.reserveCapacity(byIncident.count)
+                groups.reserveCapacity(byIncident.count)
+            }
             for (incidentID, list) in byIncident {
                 let slot: Int
                 if let known = slots[incidentID] {

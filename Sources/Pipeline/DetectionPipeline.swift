@@ -136,6 +136,8 @@ public final class DetectionPipeline: Sendable {
         var lastTick = now()
         var inFlight: CommitInFlight?
         var gathered = GatheredCommit()
+        // The last sequence correlated (gathered or committed): what a tick's changes commit at.
+        var correlatedThrough = position
         // The next batch, read while this one is judged.
         var prefetch: Task<Result<[SequencedEvent], StoreError>, Never>?
         var readPosition = position
@@ -145,6 +147,7 @@ public final class DetectionPipeline: Sendable {
             let detected = await task.value
             let batch = await correlate(detected)
             gathered.add(batch, through: detected.through, count: detected.events.count)
+            correlatedThrough = detected.through
         }
         /// Waits for the running commit, then starts one of everything gathered.
         func commitGathered() async throws(StoreError) {
@@ -193,13 +196,12 @@ public final class DetectionPipeline: Sendable {
                 }
                 let current = now()
                 if current - lastTick >= 1000 {
+                    // Breaches and timers join the next commit: the loop does not stop for them
+                    // (waiting for the running commit and writing a commit of its own each second
+                    // showed as a stall in the p99 latency).
                     lastTick = current
-                    try await commitGathered()
-                    if let previous = inFlight {
-                        inFlight = nil
-                        try await previous.task.value.get()
-                    }
-                    try await tick(current)
+                    let changes = await onQueue { self.tickChanges(current) }
+                    if !changes.isEmpty { gathered.add(changes, through: correlatedThrough, count: 0) }
                 }
             } catch {
                 if let previous = inFlight {
@@ -309,10 +311,19 @@ public final class DetectionPipeline: Sendable {
         return batch
     }
 
+    /// Time-driven incident changes and every snapshot held back, committed now (drain, stop).
     private func tick(_ current: Int64) async throws(StoreError) {
         var batch = DetectionBatch()
-        incidents.tick(now: current, into: &batch)
+        incidents.tick(now: current, flushAll: true, into: &batch)
         if !batch.isEmpty { try await store.commit(batch) }
+    }
+
+    /// The loop's periodic tick: time-driven changes for the next commit (runs on `queue`,
+    /// where correlation changes the same incidents).
+    private func tickChanges(_ current: Int64) -> DetectionBatch {
+        var batch = DetectionBatch()
+        incidents.tick(now: current, flushAll: false, into: &batch)
+        return batch
     }
 
     /// The detectors' findings for each judged event of the batch (runs on `detectQueue`).

@@ -92,20 +92,30 @@ public final class IncidentService: IncidentCorrelator {
         record(book.correlate(detection, repeatCount: total, now: now))
     }
 
-    public func tick(now: Int64, into batch: inout DetectionBatch) {
+    public func tick(now: Int64, flushAll: Bool, into batch: inout DetectionBatch) {
         for update in book.tick(now: now) { record(update) }
-        finish(now: now, force: true, into: &batch)
+        finish(now: now, force: flushAll, into: &batch)
     }
 
     public func finish(now: Int64, into batch: inout DetectionBatch) {
         finish(now: now, force: false, into: &batch)
     }
 
+    /// Snapshots written per batch at most, unless forced. Under a steady storm every busy
+    /// incident comes due once per interval, and they all came due together (they were all
+    /// written together the first time): a thousand incidents re-encoded and written in one
+    /// batch stalled the pipeline for tens of milliseconds each second, the p99 detection
+    /// latency. A snapshot left for the next batch is a few milliseconds later; one written
+    /// spreads the next round.
+    public static let snapshotsPerBatch = 96
+
     /// Writes the new timeline entries, and the snapshots that are due, into `batch`.
     public func finish(now: Int64, force: Bool, into batch: inout DetectionBatch) {
         let (due, entries) = touched.withLock { touched -> ([String], [TimelineEntry]) in
-            let due = touched.dirty.filter { id in
-                force || touched.lastWritten[id].map { now - $0 >= Self.snapshotInterval } ?? true
+            var due: [String] = []
+            for id in touched.dirty where force || touched.lastWritten[id].map({ now - $0 >= Self.snapshotInterval }) ?? true {
+                due.append(id)
+                if !force, due.count >= Self.snapshotsPerBatch { break }
             }
             for id in due {
                 touched.dirty.remove(id)

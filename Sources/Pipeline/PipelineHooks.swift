@@ -29,8 +29,9 @@ public protocol IncidentCorrelator: Sendable {
     /// Adds what changed since the last call to `batch` (snapshots may be held back and
     /// written by a later call or tick).
     func finish(now: Int64, into batch: inout DetectionBatch)
-    /// Time-driven changes (SLA breaches, response timers) up to `now`.
-    func tick(now: Int64, into batch: inout DetectionBatch)
+    /// Time-driven changes (SLA breaches, response timers) up to `now`. `flushAll` also writes
+    /// every snapshot held back (drain, stop); without it they stay spread over the batches.
+    func tick(now: Int64, flushAll: Bool, into batch: inout DetectionBatch)
     /// The first event of each SIEM-alert finding held in memory -> that finding: after a
     /// restart, what tells the pipeline where an alert's repeats belong.
     func siemAlertOrigins() -> [EventID: AlertFinding]

@@ -25,7 +25,7 @@ final class HostCorrelator: IncidentCorrelator {
     func countRepeats(of finding: AlertFinding, lastEventID: EventID, count: Int, now: Int64, into batch: inout DetectionBatch) {
         repeats.withLock { $0 += Array(repeating: finding.incidentID, count: count) }
     }
-    func tick(now: Int64, into batch: inout DetectionBatch) {}
+    func tick(now: Int64, flushAll: Bool, into batch: inout DetectionBatch) {}
     func finish(now: Int64, into batch: inout DetectionBatch) {}
 }
 

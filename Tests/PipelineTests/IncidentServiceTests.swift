@@ -116,4 +116,39 @@ import Testing
         #expect(incident.findings.map(\.repeatCount) == [2, 6])
         await store.close()
     }
+
+    /// Snapshots due together are spread over batches (`snapshotsPerBatch` each), so a storm
+    /// touching many incidents does not re-encode them all in one batch; a tick with `flushAll`
+    /// (drain, stop) still writes every one.
+    @Test func dueSnapshotsAreSpreadOverBatchesUnlessFlushed() {
+        let opened = 2 * IncidentService.snapshotsPerBatch + 8
+        func openIncidents(_ service: IncidentService) {
+            for n in 0..<opened {
+                var detection = Detection(
+                    id: "det_\(n)",
+                    finding: Finding(detectorID: "rule-\(n)", type: .sigma, title: "finding \(n)", severity: .high, confidence: 0.9,
+                                     eventIDs: [EventID(milliseconds: Self.t0)],
+                                     entities: Entities(sourceIP: "10.1.\(n / 250).\(n % 250)", hostName: "host-\(n)")),
+                    detectedAt: Self.t0, eventTime: Self.t0, latencySeconds: 0)
+                var ignored = DetectionBatch()
+                service.correlate(&detection, now: Self.t0, into: &ignored)
+            }
+        }
+        let spread = IncidentService(book: IncidentBook())
+        openIncidents(spread)
+        var written: [Int] = []
+        for _ in 0..<4 {
+            var batch = DetectionBatch()
+            spread.finish(now: Self.t0, into: &batch)
+            written.append(batch.incidents.count)
+        }
+        #expect(written == [IncidentService.snapshotsPerBatch, IncidentService.snapshotsPerBatch, 8, 0])
+
+        let flushed = IncidentService(book: IncidentBook())
+        openIncidents(flushed)
+        var batch = DetectionBatch()
+        flushed.tick(now: Self.t0, flushAll: true, into: &batch)
+        #expect(batch.incidents.count == opened)
+        #expect(Set(batch.incidents.map(\.id)).count == opened)
+    }
 }
