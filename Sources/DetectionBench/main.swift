@@ -145,6 +145,7 @@ func latencyPhase(samples: [[UInt8]]) async throws -> (offered: Double, p50: Dou
     // As in phase 2: the Sigma engine's per-logsource plans are built before timing.
     for event in offeredEvents.prefix(2_000) { _ = runtime.suite.findings(for: DetectionInput(event: event)) }
     let loadStart = DispatchTime.now()
+    let loadStartMilliseconds = now()
     var offered = 0
     for tick in 0..<ticks {
         let due = loadStart.uptimeNanoseconds + UInt64(tick) * 10_000_000
@@ -164,6 +165,10 @@ func latencyPhase(samples: [[UInt8]]) async throws -> (offered: Double, p50: Dou
     let achieved = Double(offered) / seconds(loadStart)
     try await runtime.pipeline.drain()
     var latencies: [Double] = []
+    // Per second of the run (by detection time), to tell a burst from a steady state.
+    var bySecond: [Int: [Double]] = [:]
+    let timeFormat = ISO8601DateFormatter()
+    timeFormat.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
     var query = RecordQuery()
     query.limit = 1000
     while true {
@@ -172,6 +177,10 @@ func latencyPhase(samples: [[UInt8]]) async throws -> (offered: Double, p50: Dou
             if let object = try JSONSerialization.jsonObject(with: Data(item)) as? [String: Any],
                let latency = object["latency_seconds"] as? Double {
                 latencies.append(latency)
+                if let text = object["detected_at"] as? String, let date = timeFormat.date(from: text) {
+                    let second = Int((Int64(date.timeIntervalSince1970 * 1000) - loadStartMilliseconds) / 1000)
+                    bySecond[second, default: []].append(latency)
+                }
             }
         }
         guard let next = page.nextCursor else { break }
@@ -181,6 +190,11 @@ func latencyPhase(samples: [[UInt8]]) async throws -> (offered: Double, p50: Dou
     func percentile(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
     print(String(format: "offered %.0f events/s for %d s: %d detections, latency p50 %.1f ms, p99 %.1f ms, max %.1f ms",
                  achieved, offeredSeconds, latencies.count, percentile(0.5) * 1000, percentile(0.99) * 1000, (latencies.last ?? 0) * 1000))
+    let seconds = bySecond.keys.sorted().map { second -> String in
+        let sorted = bySecond[second]!.sorted()
+        return "\(second): \(sorted.count) p99 \(Int(sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))] * 1000)) ms"
+    }
+    print("  by second of the run: " + seconds.joined(separator: "; "))
     await runtime.stop()
     await store.close()
     try? FileManager.default.removeItem(atPath: directory)
