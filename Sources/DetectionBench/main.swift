@@ -30,6 +30,12 @@ var logger = Logger(label: "bench")
 logger.logLevel = .warning
 
 func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+/// CPU time (user + system) of the whole process so far, in microseconds.
+func processCPUMicroseconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e6 + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec)
+}
 func seconds(_ start: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
 
 func openRuntime(_ directory: String) async throws -> (SQLiteStore, DetectionRuntime) {
@@ -113,10 +119,12 @@ func pipelinePhase(_ events: [Event]) async throws -> Double {
     for event in events.prefix(2_000) { _ = runtime.suite.findings(for: DetectionInput(event: event)) }
     // The server's loop (stages overlapped), over the whole backlog.
     let start = DispatchTime.now()
+    let cpuStart = processCPUMicroseconds()
     try await runtime.start()
     try await runtime.pipeline.drain()
     let rate = Double(events.count) / seconds(start)
-    print(String(format: "pipeline (store -> detectors -> incidents -> commit): %.0f events/s", rate))
+    let cpuPerEvent = (processCPUMicroseconds() - cpuStart) / Double(events.count)
+    print(String(format: "pipeline (store -> detectors -> incidents -> commit): %.0f events/s, %.1f us CPU per event", rate, cpuPerEvent))
     let times = runtime.pipeline.stageTimes
     print(String(format: "  wall time: read %.2f s, detect + correlate %.2f s (detectors %.2f s), commit %.2f s",
                  Double(times.read) / 1e9, Double(times.detect) / 1e9, Double(times.detectors) / 1e9, Double(times.commit) / 1e9))
@@ -146,6 +154,7 @@ func latencyPhase(samples: [[UInt8]]) async throws -> (offered: Double, p50: Dou
     for event in offeredEvents.prefix(2_000) { _ = runtime.suite.findings(for: DetectionInput(event: event)) }
     let loadStart = DispatchTime.now()
     let loadStartMilliseconds = now()
+    let cpuStart = processCPUMicroseconds()
     var offered = 0
     for tick in 0..<ticks {
         let due = loadStart.uptimeNanoseconds + UInt64(tick) * 10_000_000
@@ -164,6 +173,8 @@ func latencyPhase(samples: [[UInt8]]) async throws -> (offered: Double, p50: Dou
     }
     let achieved = Double(offered) / seconds(loadStart)
     try await runtime.pipeline.drain()
+    // Everything in the process: the offering loop, the store's writer and indexer, the pipeline.
+    let cpuPerEvent = (processCPUMicroseconds() - cpuStart) / Double(offered)
     var latencies: [Double] = []
     // Per second of the run (by detection time), to tell a burst from a steady state.
     var bySecond: [Int: [Double]] = [:]
@@ -188,8 +199,8 @@ func latencyPhase(samples: [[UInt8]]) async throws -> (offered: Double, p50: Dou
     }
     latencies.sort()
     func percentile(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
-    print(String(format: "offered %.0f events/s for %d s: %d detections, latency p50 %.1f ms, p99 %.1f ms, max %.1f ms",
-                 achieved, offeredSeconds, latencies.count, percentile(0.5) * 1000, percentile(0.99) * 1000, (latencies.last ?? 0) * 1000))
+    print(String(format: "offered %.0f events/s for %d s: %d detections, latency p50 %.1f ms, p99 %.1f ms, max %.1f ms; %.1f us CPU per event (store, detection, offering)",
+                 achieved, offeredSeconds, latencies.count, percentile(0.5) * 1000, percentile(0.99) * 1000, (latencies.last ?? 0) * 1000, cpuPerEvent))
     let seconds = bySecond.keys.sorted().map { second -> String in
         let sorted = bySecond[second]!.sorted()
         return "\(second): \(sorted.count) p99 \(Int(sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))] * 1000)) ms"

@@ -158,10 +158,7 @@ final class LogAppender: @unchecked Sendable {
 
     /// A repeat is counted, never judged: the pipeline gets it without its bytes, as from SQLite.
     private static func withoutBytes(_ event: Event) -> Event {
-        var fields = event
-        fields.document = []
-        fields.original = []
-        return fields
+        event.withoutBytes()
     }
 
     private func remember(_ key: PendingKeys.Key, answer: StoredAnswer? = nil, eventID: EventID? = nil, marker: Int64) {

@@ -4,8 +4,7 @@ import MWRASPCore
 /// into, and where its document and original bytes live in the log (the original follows the
 /// document). The indexer copies the typed fields into SQLite; the bytes stay in the log.
 struct LoggedEvent: Sendable {
-    /// The event without its document and original (the row only needs their lengths; dropping
-    /// them here lets the request that carried them free them, off the indexer's thread).
+    /// The event (the row needs only its typed fields and the lengths of its bytes).
     var event: Event
     var sequence: Int64
     var alertID: Int64?
@@ -14,10 +13,9 @@ struct LoggedEvent: Sendable {
     var originalLength: Int
 
     init(event: Event, sequence: Int64, alertID: Int64?, blobPosition: Int64) {
-        var fields = event
-        fields.document = []
-        fields.original = []
-        self.event = fields
+        // The event's shared box, bytes included (one retain): its bytes stay counted in the
+        // writer queue's budget until indexed anyway, and the newest-events buffer holds them.
+        self.event = event
         self.sequence = sequence
         self.alertID = alertID
         self.blobPosition = blobPosition
