@@ -132,6 +132,13 @@ public final class DetectionPipeline: Sendable {
     /// incident snapshot and index pages again and again). Commits still happen one at a time
     /// and in order, each with its checkpoint, so a crash resumes exactly after the last
     /// committed batch.
+    ///
+    /// The loop waits for a commit only when what has gathered behind it is large (memory stays
+    /// bounded when the store is slow). It does not wait for one before it sleeps: a commit can
+    /// take a hundred milliseconds when it queues behind the indexer's transaction or a WAL
+    /// checkpoint, and at 50,000 events/s offered the loop goes idle between 10 ms arrivals,
+    /// so waiting there held every new event back that long (the p99 detection latency). A
+    /// finished commit wakes the loop, which commits what gathered meanwhile.
     private func run() async {
         var lastTick = now()
         var inFlight: CommitInFlight?
@@ -149,17 +156,25 @@ public final class DetectionPipeline: Sendable {
             gathered.add(batch, through: detected.through, count: detected.events.count)
             correlatedThrough = detected.through
         }
-        /// Waits for the running commit, then starts one of everything gathered.
+        /// Waits for the running commit (at once when it is done; its failure is thrown), then
+        /// starts one of everything gathered.
         func commitGathered() async throws(StoreError) {
             if let previous = inFlight {
                 inFlight = nil
                 try await previous.task.value.get()
             }
             guard !gathered.isEmpty else { return }
-            inFlight = CommitInFlight(gathered) { batch, through, count in
+            let signal = self.signal
+            inFlight = CommitInFlight(gathered, onDone: { signal.signal() }) { batch, through, count in
                 await self.commit(batch, through: through, count: count)
             }
             gathered = GatheredCommit()
+        }
+        /// Commits what gathered if no commit runs, or if too much waits behind the running one.
+        func commitIfDue() async throws(StoreError) {
+            if inFlight?.isDone ?? true || gathered.count >= options.batchSize * 4 {
+                try await commitGathered()
+            }
         }
         while !Task.isCancelled {
             do {
@@ -179,19 +194,14 @@ public final class DetectionPipeline: Sendable {
                     if let previous = detecting { await correlateDetected(previous) }
                     detecting = next
                     readPosition = last.sequence
-                    if inFlight?.isDone ?? true || gathered.count >= options.batchSize * 4 {
-                        try await commitGathered()
-                    }
+                    try await commitIfDue()
                 } else {
                     if let previous = detecting {
                         detecting = nil
                         await correlateDetected(previous)
                     }
-                    try await commitGathered()
-                    if let previous = inFlight {
-                        inFlight = nil
-                        try await previous.task.value.get()
-                    }
+                    try await commitIfDue()
+                    // New events, or the running commit ending, wake the loop.
                     await signal.wait(timeout: options.idlePoll)
                 }
                 let current = now()
@@ -219,6 +229,7 @@ public final class DetectionPipeline: Sendable {
                 }
                 // Read again from what is committed (a failed commit's batch is judged again).
                 readPosition = position
+                correlatedThrough = position
                 if Task.isCancelled { break }
                 logger.error("detection pipeline failed; retrying", metadata: ["error": "\(error)"])
                 try? await Task.sleep(for: .seconds(1))

@@ -28,7 +28,9 @@ final class CommitInFlight: Sendable {
     let task: Task<Result<Void, StoreError>, Never>
     private let done = Flag()
 
-    init(_ gathered: GatheredCommit,
+    /// `onDone` runs when the commit has finished (the loop sleeping between arrivals wakes to
+    /// commit what gathered meanwhile).
+    init(_ gathered: GatheredCommit, onDone: @escaping @Sendable () -> Void = {},
          _ commit: @escaping @Sendable (DetectionBatch, Int64, Int) async -> Result<Void, StoreError>) {
         let done = self.done
         let batch = gathered.batch
@@ -37,6 +39,7 @@ final class CommitInFlight: Sendable {
         task = Task {
             let result = await commit(batch, through, count)
             done.value.withLock { $0 = true }
+            onDone()
             return result
         }
     }
