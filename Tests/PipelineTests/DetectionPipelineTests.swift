@@ -148,6 +148,94 @@ final class HostCorrelator: IncidentCorrelator {
     }
 }
 
+/// Delegates to a SQLite store; while `held`, a detection commit does not finish.
+final class GatedCommitStore: DetectionStore {
+    let inner: SQLiteStore
+    let held = Mutex(false)
+    let commitsStarted = Mutex(0)
+    init(_ inner: SQLiteStore) { self.inner = inner }
+
+    func commit(_ batch: DetectionBatch) async throws(StoreError) {
+        commitsStarted.withLock { $0 += 1 }
+        while held.withLock({ $0 }) { try? await Task.sleep(for: .milliseconds(5)) }
+        try await inner.commit(batch)
+    }
+    func events(afterSequence seq: Int64, limit: Int) async throws(StoreError) -> [SequencedEvent] {
+        try await inner.events(afterSequence: seq, limit: limit)
+    }
+    func lastEventSequence() async throws(StoreError) -> Int64 { try await inner.lastEventSequence() }
+    func recentAlerts(seenSince since: Int64, limit: Int) async throws(StoreError) -> [AlertOrigin] {
+        try await inner.recentAlerts(seenSince: since, limit: limit)
+    }
+    func checkpoint(_ name: String) async throws(StoreError) -> Int64? { try await inner.checkpoint(name) }
+    func detections(_ query: RecordQuery) async throws(StoreError) -> RecordPage { try await inner.detections(query) }
+    func detection(id: String) async throws(StoreError) -> [UInt8]? { try await inner.detection(id: id) }
+    func incidents(_ query: RecordQuery) async throws(StoreError) -> RecordPage { try await inner.incidents(query) }
+    func incident(id: String) async throws(StoreError) -> [UInt8]? { try await inner.incident(id: id) }
+    func incidents(updatedSince since: Int64) async throws(StoreError) -> [[UInt8]] { try await inner.incidents(updatedSince: since) }
+    func saveIncidents(_ incidents: [IncidentRow], timeline: [TimelineRow]) async throws(StoreError) {
+        try await inner.saveIncidents(incidents, timeline: timeline)
+    }
+    func timeline(incidentID: String) async throws(StoreError) -> [[UInt8]] { try await inner.timeline(incidentID: incidentID) }
+    func putRecord(_ record: ManagedRecord) async throws(StoreError) { try await inner.putRecord(record) }
+    func deleteRecord(kind: String, id: String) async throws(StoreError) -> Bool { try await inner.deleteRecord(kind: kind, id: id) }
+    func records(kind: String) async throws(StoreError) -> [ManagedRecord] { try await inner.records(kind: kind) }
+}
+
+/// Records which events' findings were correlated.
+final class RecordingCorrelator: IncidentCorrelator {
+    let correlated = Mutex<Set<EventID>>([])
+    func correlate(_ detection: inout Detection, now: Int64, into batch: inout DetectionBatch) {
+        detection.incidentID = "inc_test"
+        correlated.withLock { $0.formUnion(detection.finding.eventIDs) }
+    }
+    func countRepeats(of finding: AlertFinding, lastEventID: EventID, count: Int, now: Int64, into batch: inout DetectionBatch) {}
+    func tick(now: Int64, flushAll: Bool, into batch: inout DetectionBatch) {}
+    func finish(now: Int64, into batch: inout DetectionBatch) {}
+}
+
+@Suite struct SlowCommitTests {
+    /// A commit that takes long (queued behind the indexer's transaction, say) must not hold
+    /// back the events that arrive meanwhile: the loop judges and correlates them, and their
+    /// results commit after it.
+    @Test func eventsArrivingDuringASlowCommitAreJudgedWithoutWaitingForIt() async throws {
+        let path = NSTemporaryDirectory() + "pipeline-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = try SQLiteStore(configuration: StoreConfiguration(dataDirectory: path))
+        let gated = GatedCommitStore(store)
+        let correlator = RecordingCorrelator()
+        let pipeline = DetectionPipeline(store: gated, engine: TitleEngine(), incidents: correlator, now: { 1_790_000_000_100 },
+                                         logger: Logger(label: "test"))
+        try await pipeline.start()
+        func waitUntil(_ condition: () -> Bool) async -> Bool {
+            for _ in 0..<400 {
+                if condition() { return true }
+                try? await Task.sleep(for: .milliseconds(5))
+            }
+            return condition()
+        }
+        gated.held.withLock { $0 = true }
+        let first = DetectionPipelineTests.event(1, kind: .event, title: "evil one")
+        _ = try await store.append([first], fingerprints: [nil], idempotencyKey: nil, answer: nil)
+        pipeline.wake()
+        #expect(await waitUntil { gated.commitsStarted.withLock { $0 } >= 1 })
+
+        // The first commit is held; the second event is judged all the same.
+        let second = DetectionPipelineTests.event(2, kind: .event, title: "evil two")
+        _ = try await store.append([second], fingerprints: [nil], idempotencyKey: nil, answer: nil)
+        pipeline.wake()
+        #expect(await waitUntil { correlator.correlated.withLock { $0.contains(second.id) } })
+        #expect(try await store.detections(RecordQuery()).items.isEmpty)
+
+        gated.held.withLock { $0 = false }
+        try await pipeline.drain()
+        await pipeline.stop()
+        #expect(try await store.detections(RecordQuery()).items.count == 2)
+        #expect(try await store.checkpoint(DetectionPipeline.checkpointName) == store.lastEventSequence())
+        await store.close()
+    }
+}
+
 @Suite struct DetectorBatchPathTests {
     private static let rule = """
         title: Encoded PowerShell
