@@ -24,21 +24,39 @@ import Testing
         #expect(recent.events(after: 8, limit: 10)?.map(\.sequence) == [9])
     }
 
-    @Test func evictsTheOldestPastItsByteBudget() throws {
+    /// Full, it keeps the oldest unread events and turns new ones away until those are read;
+    /// the reader gets the turned-away ones from SQLite (nil), then memory again.
+    @Test func keepsTheOldestUnreadWhenFullAndStartsAgainOnceRead() throws {
         let one = RecentEvents.cost(Self.sequenced(1..<2)[0])
         // Room for four (event 10's document is a byte longer than event 1's).
         let recent = RecentEvents(capacityBytes: one * 4 + 16)
         recent.append(Self.sequenced(1..<11))
-        #expect(recent.events(after: 0, limit: 100) == nil)  // 1...6 fell out
-        #expect(recent.events(after: 6, limit: 100)?.map(\.sequence) == [7, 8, 9, 10])
+        recent.append(Self.sequenced(11..<12))  // still full: turned away
+        #expect(recent.events(after: 0, limit: 100)?.map(\.sequence) == [1, 2, 3, 4])
+        #expect(recent.events(after: 4, limit: 100) == nil)  // 5...11 were turned away
+        recent.append(Self.sequenced(12..<14))  // read empty: starts again here
+        #expect(recent.events(after: 8, limit: 100) == nil)  // SQLite still, up to 11
+        #expect(recent.events(after: 11, limit: 100)?.map(\.sequence) == [12, 13])
+        #expect(recent.events(after: 13, limit: 100)?.isEmpty == true)
     }
 
-    @Test func startsOverWhenSequencesDoNotContinue() {
+    @Test func keepsWhatItHasWhenSequencesJumpAndStartsOverOnceRead() {
         let recent = RecentEvents(capacityBytes: 1 << 20)
         recent.append(Self.sequenced(1..<4))
         recent.append(Self.sequenced(10..<12))
-        #expect(recent.events(after: 0, limit: 10) == nil)
-        #expect(recent.events(after: 9, limit: 10)?.map(\.sequence) == [10, 11])
+        #expect(recent.events(after: 0, limit: 10)?.map(\.sequence) == [1, 2, 3])
+        #expect(recent.events(after: 3, limit: 10) == nil)
+        recent.append(Self.sequenced(12..<13))
+        #expect(recent.events(after: 11, limit: 10)?.map(\.sequence) == [12])
+    }
+
+    /// A reader that went past the cache through SQLite is not served stale events.
+    @Test func aReadPastTheCacheGoesToSQLiteUntilTheNextFrame() {
+        let recent = RecentEvents(capacityBytes: 1 << 20)
+        recent.append(Self.sequenced(1..<3))
+        #expect(recent.events(after: 5, limit: 10) == nil)
+        recent.append(Self.sequenced(6..<8))
+        #expect(recent.events(after: 5, limit: 10)?.map(\.sequence) == [6, 7])
     }
 
     /// What the pipeline reads from memory is what it would read from SQLite: the reopened
