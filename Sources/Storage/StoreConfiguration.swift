@@ -23,13 +23,13 @@ public struct StoreConfiguration: Sendable {
     /// them (a read waiting for its write does not wait for this; see `Indexer.enqueue`).
     public var indexGatherMilliseconds = 20
 
-    /// Memory for the newest events kept for the detection pipeline (see `RecentEvents`). A
-    /// pipeline that falls out of it reads SQLite instead, which costs more per event and first
-    /// waits for the indexer, so under a steady load near its capacity it never catches up: at
-    /// 50,000 events/s offered (DetectionBench phase 3) the p99 detection latency was 1,160 ms
-    /// with 4 MiB (about 1,400 Sysmon events, 30 ms of that load) and 188 ms with 16 MiB
-    /// (32 MiB: 191 ms, 64 MiB: 165 ms; same minutes). The cost is resident memory while the
-    /// pipeline is behind: it is handed back as the pipeline consumes.
+    /// Memory for the newest events kept for the detection pipeline (see `RecentEvents`). What
+    /// does not fit is read from SQLite, which costs more per event and first waits for the
+    /// indexer, so the buffer must ride out a slow patch at full load: at 50,000 events/s
+    /// offered (DetectionBench phase 3) the p99 detection latency was 1,160 ms with 4 MiB
+    /// (about 1,400 Sysmon events, 30 ms of that load) and 188 ms with 16 MiB (32 MiB: 191 ms,
+    /// 64 MiB: 165 ms; same minutes). The cost is resident memory while the pipeline is
+    /// behind: it is handed back as the pipeline consumes.
     public var recentEventBytes = 16 << 20
 
     /// Size of the Bloom filter over stored ids and keys (a power of two, in bits; see `KeyFilter`).
