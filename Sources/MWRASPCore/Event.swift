@@ -57,94 +57,98 @@ public struct Event: Sendable, Equatable {
 
     @usableFromInline var box: Box
 
-    @inlinable func changing(_ change: (inout Fields) -> Void) -> Box {
+    /// Setting a field makes a new box (the old one may be shared).
+    mutating func set<Value>(_ field: WritableKeyPath<Fields, Value>, _ value: Value) {
         var fields = box.fields
-        change(&fields)
-        return Box(fields)
+        fields[keyPath: field] = value
+        box = Box(fields)
     }
 
     public var id: EventID {
         @inlinable get { box.fields.id }
-        set { box = changing { $0.id = newValue } }
+        set { set(\.id, newValue) }
     }
     /// `@timestamp`: when it happened, per the sender; the receive time when it gave none.
     /// Milliseconds since the Unix epoch.
     public var timestamp: Int64 {
         @inlinable get { box.fields.timestamp }
-        set { box = changing { $0.timestamp = newValue } }
+        set { set(\.timestamp, newValue) }
     }
     /// When MWRASP accepted it, milliseconds since the Unix epoch.
     public var receivedAt: Int64 {
         @inlinable get { box.fields.receivedAt }
-        set { box = changing { $0.receivedAt = newValue } }
+        set { set(\.receivedAt, newValue) }
     }
     public var source: EventSource {
         @inlinable get { box.fields.source }
-        set { box = changing { $0.source = newValue } }
+        set { set(\.source, newValue) }
     }
     public var kind: EventKind {
         @inlinable get { box.fields.kind }
-        set { box = changing { $0.kind = newValue } }
+        set { set(\.kind, newValue) }
     }
     /// `event.dataset` (e.g. `mwrasp.quantum`, `suricata.alert`).
     public var dataset: String? {
         @inlinable get { box.fields.dataset }
-        set { box = changing { $0.dataset = newValue } }
+        set { set(\.dataset, newValue) }
     }
     /// `event.severity`, normalized.
     public var severity: Severity? {
         @inlinable get { box.fields.severity }
-        set { box = changing { $0.severity = newValue } }
+        set { set(\.severity, newValue) }
     }
     /// `message` / alert title / summary.
     public var title: String? {
         @inlinable get { box.fields.title }
-        set { box = changing { $0.title = newValue } }
+        set { set(\.title, newValue) }
     }
     /// `source.ip`, `destination.ip`, `user.name`, `host.name`.
     public var sourceIP: String? {
         @inlinable get { box.fields.sourceIP }
-        set { box = changing { $0.sourceIP = newValue } }
+        set { set(\.sourceIP, newValue) }
     }
     public var destinationIP: String? {
         @inlinable get { box.fields.destinationIP }
-        set { box = changing { $0.destinationIP = newValue } }
+        set { set(\.destinationIP, newValue) }
     }
     public var userName: String? {
         @inlinable get { box.fields.userName }
-        set { box = changing { $0.userName = newValue } }
+        set { set(\.userName, newValue) }
     }
     public var hostName: String? {
         @inlinable get { box.fields.hostName }
-        set { box = changing { $0.hostName = newValue } }
+        set { set(\.hostName, newValue) }
     }
     /// The sender's own id or dedup key (`id`, Alertmanager fingerprint, PagerDuty dedup_key,
     /// Splunk sid...), scoped by `source`; makes retries idempotent.
     public var externalID: String? {
         @inlinable get { box.fields.externalID }
-        set { box = changing { $0.externalID = newValue } }
+        set { set(\.externalID, newValue) }
     }
     /// Lifecycle words some senders carry: `firing`/`resolved`, `trigger`/`acknowledge`/`resolve`.
     public var status: String? {
         @inlinable get { box.fields.status }
-        set { box = changing { $0.status = newValue } }
+        set { set(\.status, newValue) }
     }
     /// The normalized document: ECS names at the top level, the sender's unknown fields kept.
     /// Valid JSON (an object), UTF-8.
     public var document: [UInt8] {
         @inlinable get { box.fields.document }
-        set { box = changing { $0.document = newValue } }
+        set { set(\.document, newValue) }
     }
     /// The bytes of this event exactly as received (one NDJSON line, one alert of a webhook...).
     public var original: [UInt8] {
         @inlinable get { box.fields.original }
-        set { box = changing { $0.original = newValue } }
+        set { set(\.original, newValue) }
     }
 
     /// The same event without its document and original (one new box, not two).
     public func withoutBytes() -> Event {
+        var fields = box.fields
+        fields.document = []
+        fields.original = []
         var copy = self
-        copy.box = changing { $0.document = []; $0.original = [] }
+        copy.box = Box(fields)
         return copy
     }
 
