@@ -1,3 +1,4 @@
+import Dispatch
 import GRDB
 import MWRASPCore
 
@@ -27,6 +28,8 @@ final class LogAppender: @unchecked Sendable {
     /// Set when a frame failed to be written: memory may be ahead of what is durable, so the
     /// next batch first waits for the indexer and reloads from SQLite.
     private var mustResync = false
+    /// The key filter's pages are made resident in the background on the first write.
+    private var filterPopulated = false
 
     init(pool: DatabasePool, log: EventLog, indexer: Indexer, filter: KeyFilter, recent: RecentEvents,
          nextSequence: Int64, configuration: StoreConfiguration) throws {
@@ -63,6 +66,11 @@ final class LogAppender: @unchecked Sendable {
 
     /// Logs `batch` and answers each request; on success also returns what the indexer must apply.
     func write(_ batch: [PendingAppend]) -> ([Result<AppendOutcome, StoreError>], IndexBatch?) {
+        if !filterPopulated {
+            filterPopulated = true
+            let pages = filter.pages
+            DispatchQueue.global(qos: .utility).async { pages.populate() }
+        }
         do {
             if mustResync { try resync() }
             let applied = indexer.appliedPosition
