@@ -368,8 +368,7 @@ public final class DetectionPipeline: Sendable {
         // dictionary update per repeat, not an incident update.
         var repeats: [Int64: (finding: AlertFinding, lastEventID: EventID, count: Int)] = [:]
         var repeatOrder: [Int64] = []
-        // By index, reading fields in place: copying each event out of the array retained and
-        // released its dozen strings and two byte arrays.
+        // By index, reading fields in place rather than copying each event out of the array.
         for index in events.indices {
             let isRepeat = events[index].isRepeat
             let alertID = events[index].alertID

@@ -268,9 +268,8 @@ final class EventLog: @unchecked Sendable {
         return (firstBytes, secondBytes)
     }
 
-    /// Fills `parts` (consecutive in the file from `offset`): one preadv, then plain reads for
-    /// whatever a short read left. Returns the bytes read (less than asked only at end of file
-    /// or on an error).
+    /// Fills `parts` (consecutive in the file from `offset`) with preadv, continuing after a
+    /// short read. Returns the bytes read (less than asked only at end of file or on an error).
     private static func readFully(_ fd: Int32, at offset: off_t, into parts: [UnsafeMutableRawBufferPointer]) -> Int {
         var vectors = parts.map { iovec(iov_base: $0.baseAddress, iov_len: $0.count) }
         var done = 0
