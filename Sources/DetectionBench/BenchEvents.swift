@@ -83,7 +83,7 @@ enum BenchEvents {
     /// 100,000 IOCs: 40k IPs (a quarter IPv6), 10k CIDRs, 30k domains, 20k hashes.
     static func iocEntries() -> [(String, String)] {
         var out: [(String, String)] = []
-        var random = SplitMix(seed: 42)
+        var random = SplitMix64(seed: 42)
         for n in 0..<40_000 {
             if n % 4 == 0 {
                 out.append(("ip", "2001:db8:\(String(random.next() % 65536, radix: 16))::\(String(random.next() % 65536, radix: 16))"))
@@ -102,14 +102,3 @@ enum BenchEvents {
     }
 }
 
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,3 +1,5 @@
+import MWRASPCore
+
 /// Mints incident ids: `inc_` + a ULID (API.md). Monotonic within one book: two incidents opened
 /// in the same millisecond (or with a clock that stepped back) still get increasing ids, because
 /// the list endpoint pages newest-first by id and a cursor must never skip or repeat one.
@@ -8,13 +10,13 @@ struct IncidentIDGenerator: Sendable {
     /// The 80 random bits of the last id: 16 high, 64 low.
     private var randomHigh: UInt16 = 0
     private var randomLow: UInt64 = 0
-    /// SplitMix64: a seeded generator keeps tests reproducible; production seeds it from
+    /// A seeded generator keeps tests reproducible; production seeds it from
     /// `SystemRandomNumberGenerator`. Ids only need to be unique and ordered, not secret.
-    private var state: UInt64
+    private var random: SplitMix64
 
     init(seed: UInt64?) {
         var system = SystemRandomNumberGenerator()
-        state = seed ?? system.next()
+        random = SplitMix64(seed: seed ?? system.next())
     }
 
     /// Continue after restored ids so new ones sort after them.
@@ -30,8 +32,8 @@ struct IncidentIDGenerator: Sendable {
     mutating func next(milliseconds: Int64) -> String {
         if milliseconds > lastMilliseconds {
             lastMilliseconds = milliseconds
-            randomHigh = UInt16(truncatingIfNeeded: nextRandom())
-            randomLow = nextRandom()
+            randomHigh = UInt16(truncatingIfNeeded: random.next())
+            randomLow = random.next()
         } else {
             // Same millisecond (or earlier): keep the time, increment the random part.
             let (low, carry) = randomLow.addingReportingOverflow(1)
@@ -39,14 +41,6 @@ struct IncidentIDGenerator: Sendable {
             if carry { randomHigh &+= 1 }
         }
         return Self.prefix + Self.encode(lastMilliseconds, randomHigh, randomLow)
-    }
-
-    private mutating func nextRandom() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 
     private static let alphabet: [UInt8] = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)

@@ -1,4 +1,5 @@
 @testable import Detection
+import MWRASPCore
 import Testing
 
 /// The block-wise prefix search of `CanaryTokenFormat.candidates` against a plain byte loop.
@@ -35,7 +36,7 @@ import Testing
     }
 
     @Test func matchesTheByteLoopOnRandomInput() {
-        var rng = ComplianceScanTests.SplitMix(state: 42)
+        var rng = SplitMix64(seed: 42)
         let pieces = ["mwct", "MWCT", "mw", "m", "w", "ct", "abcdefghijklmnopqrstuvwxyz234567", "ABCDEFGHIJK", "0189", " ", "\"", "-"]
         for _ in 0..<3000 {
             var s = ""

@@ -83,16 +83,7 @@ import Testing
 
     // MARK: equivalence with the previous implementation
 
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias SplitMix = SplitMix64
 
     static let fragments: [String] = [
         // positives and their parts
@@ -172,7 +163,7 @@ import Testing
     }
 
     @Test func findingsEqualThePreviousImplementation() throws {
-        var rng = SplitMix(state: 0x5EED)
+        var rng = SplitMix(seed: 0x5EED)
         let new = ComplianceDetector(), old = LegacyComplianceDetector()
         var checked = 0, flagged: [ComplianceRegulation: Int] = [:]
         for _ in 0..<4000 {

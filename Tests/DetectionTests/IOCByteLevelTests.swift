@@ -92,7 +92,7 @@ import Testing
     }
 
     @Test func ipv6AgreesWithInetPton() {
-        var rng = Rng(state: 3)
+        var rng = Rng(seed: 3)
         var valid = 0
         for _ in 0..<30000 {
             var text = Self.randomIPv6(&rng)
@@ -110,7 +110,7 @@ import Testing
     }
 
     @Test func ipv4AgreesWithASplitReading() {
-        var rng = Rng(state: 5)
+        var rng = Rng(seed: 5)
         for _ in 0..<30000 {
             var text: String
             switch rng.below(3) {
@@ -139,7 +139,7 @@ import Testing
     }
 
     @Test func digestsDecodeAsTheNormalizerReadsThem() {
-        var rng = Rng(state: 9)
+        var rng = Rng(seed: 9)
         var seen: [String: (UInt64, UInt64, UInt64, UInt64, Int)] = [:]
         for _ in 0..<20000 {
             let length = rng.pick([31, 32, 33, 40, 64, 65, 0, 39])
@@ -166,7 +166,7 @@ import Testing
     }
 
     @Test func hashTableAgreesWithADictionary() {
-        var rng = Rng(state: 13)
+        var rng = Rng(seed: 13)
         var builder = IOCHashTable.Builder()
         var reference: [IOCAddress: [Int32]] = [:]
         var keys: [IOCAddress] = []

@@ -9,19 +9,7 @@ import Testing
 /// dotted and mixed keys, repeated keys, arrays, escapes, case, trailing dots, mapped IPv6,
 /// Sysmon `Hashes` and `QueryResults`, hash objects, URLs, non-string values.
 @Suite struct IOCEquivalenceTests {
-    struct Rng {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func chance(_ n: Int) -> Bool { below(n) == 0 }
-        mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-    }
+    typealias Rng = SplitMix64
 
     /// The replaced implementation, verbatim in its logic.
     struct Reference {
@@ -301,7 +289,7 @@ import Testing
         let lists = Self.lists
         let reference = Reference(lists)
         let detector = IOCDetector(matcher: IOCMatcher(lists: lists))
-        var rng = Rng(state: 7)
+        var rng = Rng(seed: 7)
         var compared = 0, withFindings = 0
         for _ in 0..<6000 {
             let json = Self.event(&rng)
@@ -325,7 +313,7 @@ import Testing
         let lists = Self.lists
         let reference = Reference(lists)
         let matcher = IOCMatcher(lists: lists)
-        var rng = Rng(state: 11)
+        var rng = Rng(seed: 11)
         for _ in 0..<20000 {
             var a: [IOCMatch] = [], b: [IOCMatch] = []
             switch rng.below(4) {
@@ -350,4 +338,11 @@ import Testing
             if a != b { break }
         }
     }
+}
+
+/// The draws the IOC tests make (here and in `IOCByteLevelTests`).
+extension SplitMix64 {
+    /// One time in `n`.
+    mutating func chance(_ n: Int) -> Bool { below(n) == 0 }
+    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
 }

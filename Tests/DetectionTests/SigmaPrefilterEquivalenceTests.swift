@@ -10,26 +10,14 @@ import Testing
 @Suite(.serialized) struct SigmaPrefilterEquivalenceTests {
     static let set = SigmaCorpusTests.set
 
-    /// A deterministic generator (SplitMix64).
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func chance(_ percent: Int) -> Bool { int(100) < percent }
-    }
+    typealias Random = SplitMix64
 
     static let filler = ["", "x", " -a ", "C:\\Windows\\", "abc", "\\Temp\\", " /c ", "`", "-f ", "'", ".exe", "%TEMP%", "1"]
 
     /// A string some value of `pattern` could be (wildcards filled at random, case changed).
     static func sample(_ pattern: SigmaPattern, _ rng: inout Random) -> String? {
         func randomCase(_ s: String) -> String {
-            String(s.map { c in rng.chance(30) ? Character(c.uppercased()) : c })
+            String(s.map { c in rng.percent(30) ? Character(c.uppercased()) : c })
         }
         switch pattern {
         case .text(let t):
@@ -38,17 +26,17 @@ import Testing
                 switch token {
                 case .literal(let l): out += String(decoding: l, as: UTF8.self)
                 case .one: out += "z"
-                case .star: out += filler[rng.int(filler.count)]
+                case .star: out += filler[rng.below(filler.count)]
                 }
             }
             return t.cased ? out : randomCase(out)
         case .anyOf(let ps):
-            return ps.isEmpty ? nil : sample(ps[rng.int(ps.count)], &rng)
+            return ps.isEmpty ? nil : sample(ps[rng.below(ps.count)], &rng)
         case .regex(let r):
             // Not generated from the regex: its literal bits, which exercise its needle.
             return String(decoding: Array(r.source.utf8).filter { !"\\^$()[]{}+*?|".utf8.contains($0) }, as: UTF8.self)
-        case .compare(_, let n): return String(Int(n) + rng.int(3) - 1)
-        case .cidr: return "10.0.0.\(rng.int(255))"
+        case .compare(_, let n): return String(Int(n) + rng.below(3) - 1)
+        case .cidr: return "10.0.0.\(rng.below(255))"
         default: return nil
         }
     }
@@ -58,17 +46,17 @@ import Testing
         func visit(_ s: SigmaSelection) {
             switch s {
             case .any(let alternatives):
-                if !alternatives.isEmpty { visit(alternatives[rng.int(alternatives.count)]) }
+                if !alternatives.isEmpty { visit(alternatives[rng.below(alternatives.count)]) }
             case .all(let items):
-                for item in items where rng.chance(85) && !item.patterns.isEmpty {
+                for item in items where rng.percent(85) && !item.patterns.isEmpty {
                     var picked = ""
                     let count = item.matchAll ? item.patterns.count : 1
                     for k in 0..<count {
-                        let p = item.matchAll ? item.patterns[k] : item.patterns[rng.int(item.patterns.count)]
-                        if let v = sample(p, &rng) { picked += (picked.isEmpty ? "" : filler[rng.int(filler.count)]) + v }
+                        let p = item.matchAll ? item.patterns[k] : item.patterns[rng.below(item.patterns.count)]
+                        if let v = sample(p, &rng) { picked += (picked.isEmpty ? "" : filler[rng.below(filler.count)]) + v }
                     }
                     if let field = item.field {
-                        if rng.chance(20), let old = fields[field] { picked = old + " " + picked }
+                        if rng.percent(20), let old = fields[field] { picked = old + " " + picked }
                         fields[field] = picked
                     } else {
                         keywords.append(picked)
@@ -76,7 +64,7 @@ import Testing
                 }
             }
         }
-        for s in rule.detection.selections where rng.chance(70) { visit(s) }
+        for s in rule.detection.selections where rng.percent(70) { visit(s) }
     }
 
     static let categoryEvents: [(category: String, eventID: Int)] = [
@@ -86,7 +74,7 @@ import Testing
 
     @Test func indexedEngineAgreesWithExhaustiveEvaluation() {
         let set = Self.set
-        var rng = Random(state: 0x5157_4D41)
+        var rng = Random(seed: 0x5157_4D41)
         var byCategory: [String: [SigmaRule]] = [:]
         for rule in set.rules where rule.logsource.product == "windows" {
             byCategory[rule.logsource.category ?? "", default: []].append(rule)
@@ -98,12 +86,12 @@ import Testing
             guard let pool = byCategory[category], !pool.isEmpty else { continue }
             var fields: [String: String] = [:]
             var keywords: [String] = []
-            for _ in 0..<(1 + rng.int(3)) { Self.values(pool[rng.int(pool.count)], &rng, into: &fields, keywords: &keywords) }
+            for _ in 0..<(1 + rng.below(3)) { Self.values(pool[rng.below(pool.count)], &rng, into: &fields, keywords: &keywords) }
             if !keywords.isEmpty { fields["Keywords"] = keywords.joined(separator: " ") }
-            if rng.chance(30) { fields["Image"] = fields["Image"] ?? "C:\\Program Files\\Vendor\\app.exe" }
+            if rng.percent(30) { fields["Image"] = fields["Image"] ?? "C:\\Program Files\\Vendor\\app.exe" }
             // Security-log spellings and spaced names too (the resolver's other paths).
-            if rng.chance(10), let image = fields.removeValue(forKey: "Image") { fields["NewProcessName"] = image }
-            if rng.chance(5), let command = fields.removeValue(forKey: "CommandLine") { fields["Command Line"] = command }
+            if rng.percent(10), let image = fields.removeValue(forKey: "Image") { fields["NewProcessName"] = image }
+            if rng.percent(5), let command = fields.removeValue(forKey: "CommandLine") { fields["Command Line"] = command }
             fields.removeValue(forKey: "EventID")
             let input = SigmaTestSupport.windows(eventID, fields)
             let indexed = set.matches(input).map(\.id).sorted()
@@ -162,4 +150,9 @@ import Testing
         #expect(SigmaTestSupport.ids(regex, SigmaTestSupport.process(["CommandLine": "IN`V`o`Ke-eXp"])) == ["test-rule"])
         #expect(regex.candidates(SigmaTestSupport.process(["CommandLine": "plain"])).isEmpty)
     }
+}
+
+private extension SplitMix64 {
+    /// True `percent` times in a hundred.
+    mutating func percent(_ percent: Int) -> Bool { below(100) < percent }
 }

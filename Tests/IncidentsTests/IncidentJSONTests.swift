@@ -101,7 +101,7 @@ import Testing
     static func detectionWith(_ name: String, source: String? = nil, destination: String? = nil, user: String? = nil, host: String? = nil,
                               at time: Int64, lag: Int64 = 0, severity: Severity, detector: String, type: DetectionType = .sigma,
                               confidence: Double, title: String? = nil, indicators: [Indicator] = [], events: Int = 1) -> Detection {
-        var generator = SplitMix(state: UInt64(bitPattern: time) &+ UInt64(name.utf8.count))
+        var generator = SplitMix64(seed: UInt64(bitPattern: time) &+ UInt64(name.utf8.count))
         let finding = Finding(detectorID: detector, type: type, title: title ?? "\(detector) fired", severity: severity, confidence: confidence,
                               indicators: indicators,
                               eventIDs: (0..<events).map { EventID(milliseconds: time - Int64($0), using: &generator) },
@@ -109,16 +109,6 @@ import Testing
         return Detection(id: name, finding: finding, detectedAt: time + lag, eventTime: time, latencySeconds: 0.01)
     }
 
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     /// Drives a book through correlation, repeats, escalations, patches, milestones, actions
     /// and ticks; returns every snapshot it handed out, the final incidents and all timelines.

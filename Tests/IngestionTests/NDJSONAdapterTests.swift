@@ -66,7 +66,7 @@ import Testing
 
     /// The word-at-a-time newline search agrees with a plain split at every alignment.
     @Test func lineSplittingMatchesANaiveSplit() {
-        var random = SplitMix(seed: 42)
+        var random = SplitMix64(seed: 42)
         for _ in 0..<200 {
             var lines: [String] = []
             for _ in 0..<(1 + Int(random.next() % 12)) {

@@ -35,7 +35,7 @@ import Testing
     }
 
     @Test func randomMutations() {
-        var random = SplitMix(seed: 0x5EED)
+        var random = SplitMix64(seed: 0x5EED)
         let interesting: [UInt8] = Array("{}[]\",:\\0123456789.eE+-tfnu ".utf8) + [0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xED, 0xF4, 0xFF]
         for fixture in Self.fixtures {
             let original = bytes(fixture)
@@ -70,15 +70,3 @@ import Testing
     }
 }
 
-/// A tiny deterministic generator, so a failure reproduces.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,4 +1,5 @@
 import Testing
+import MWRASPCore
 @testable import Security
 
 @Suite struct RateLimiterTests {
@@ -94,7 +95,7 @@ import Testing
         let limiter = RateLimiter(ratePerSecond: 5, burst: 3)
         var model = ModelLimiter(ratePerSecond: 5, burst: 3)
         var now = Self.start
-        var rng = SplitMix(seed: 42)
+        var rng = SplitMix64(seed: 42)
         for _ in 0..<50_000 {
             let key = "k\(rng.next() % 2_000)"
             let cost = Int(rng.next() % 3)
@@ -130,15 +131,3 @@ struct ModelLimiter {
     }
 }
 
-/// Deterministic generator so a failing sequence can be replayed.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
