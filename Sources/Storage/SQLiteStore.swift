@@ -211,8 +211,9 @@ public final class SQLiteStore: Store {
         (try? await read(waitForIndex: false) { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
     }
 
-    /// A complete copy of the store in a new data directory `path`: SQLite's online backup,
-    /// then the log's segments. The copy's checkpoint is at most the log position copied, so
+    /// A complete copy of the store in a new data directory `path`: SQLite's online backup
+    /// (after the indexer has caught up with what was acknowledged so far), then the log's
+    /// segments. The copy's checkpoint is at most the log position copied, so
     /// opening it re-applies any frame the SQLite copy had not indexed yet; a frame being
     /// written while its segment was copied is torn in the copy, unacknowledged when the SQLite
     /// copy was taken, and recovery stops before it.
@@ -221,6 +222,9 @@ public final class SQLiteStore: Store {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw .database("backup target already exists: \(path)")
         }
+        // Let the SQLite copy hold everything acknowledged before the call (as reads do), so a
+        // backup is usable by tools that read SQLite alone; the log copy covers any remainder.
+        await indexer.waitUntilIndexed()
         let pool = self.pool
         let log = eventLog
         // The copies are synchronous: keep them off the cooperative pool.
