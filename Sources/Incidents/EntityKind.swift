@@ -27,6 +27,8 @@ public struct SharedKinds: OptionSet, Sendable, Hashable {
         }
     }
 
+    public static let all = SharedKinds(rawValue: 0b1111)
+
     public init(_ kinds: [EntityKind]) {
         var bits: UInt8 = 0
         for kind in kinds { bits |= SharedKinds(kind).rawValue }

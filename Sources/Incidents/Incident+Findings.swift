@@ -13,12 +13,13 @@ extension Incident {
     /// Adds a finding correlation matched to this incident.
     mutating func join(_ finding: IncidentFinding, at now: Int64) -> [TimelineEntry] {
         let before = severity
+        let detectorIsNew = !detectorIDs.contains(finding.detectorID)
         findings.append(finding)
-        if !detectorIDs.contains(finding.detectorID) { detectorIDs.append(finding.detectorID) }
+        if detectorIsNew { detectorIDs.append(finding.detectorID) }
         entities.insert(finding.entities)
         lastFindingAt = max(lastFindingAt, now)
         updatedAt = now
-        refreshSummary()
+        refreshSummary(joined: finding, detectorIsNew: detectorIsNew)
         var entries = record(finding, at: now)
         if severity > before {
             entries.append(log(.escalation, at: now, "Severity raised from \(before.name) to \(severity.name) by \(finding.detectorID)",
@@ -102,6 +103,30 @@ extension Incident {
         detectorID = primary.detectorID
         title = primary.title
         confidence = Self.combinedConfidence(findings)
+    }
+
+    /// `refreshSummary` after `finding` was appended, without rescanning every finding when it
+    /// cannot change the result (a burst of alerts joins findings to incidents of up to
+    /// `maxFindingsPerIncident`; the full pass hashed every detector id each time). The summary
+    /// before the join is the full pass's result, so: the primary changes only to a strictly
+    /// more severe finding (the earliest wins ties); a new detector multiplies the miss by its
+    /// confidence's; a known one changes nothing unless it beats that detector's best.
+    mutating func refreshSummary(joined finding: IncidentFinding, detectorIsNew: Bool) {
+        if finding.severity > severity {
+            severity = finding.severity
+            type = finding.type
+            detectorID = finding.detectorID
+            title = finding.title
+        }
+        if detectorIsNew {
+            confidence = min(1, max(0, 1 - (1 - confidence) * (1 - finding.confidence)))
+            return
+        }
+        var best = 0.0
+        for index in findings.indices.dropLast() where findings[index].detectorID == finding.detectorID {
+            best = max(best, findings[index].confidence)
+        }
+        if finding.confidence > best { confidence = Self.combinedConfidence(findings) }
     }
 
     /// Confidence that the incident is real: the noisy-OR across *distinct detectors* of each

@@ -51,11 +51,9 @@ public final class IncidentBook: Sendable {
         }
     }
 
-    /// Records the phase windows and response timers that have run out by `now` (each once),
-    /// and evicts idle incidents from the entity index. Call it every second or so.
     /// `count` more repeats of the finding of `detectionID`, in place; nil when no finding held
     /// in memory has that detection id (see `IncidentLedger.countRepeats`).
-    public func countRepeats(ofDetection detectionID: String, count: Int, now: Int64) -> IncidentUpdate? {
+    public func countRepeats(ofDetection detectionID: String, count: Int, now: Int64) -> RepeatsCounted? {
         state.withLock { $0.countRepeats(ofDetection: detectionID, count: count, now: now) }
     }
 
@@ -82,6 +80,8 @@ public final class IncidentBook: Sendable {
     /// Incidents held in memory.
     public var count: Int { state.withLock { $0.incidents.count } }
 
+    /// Records the phase windows and response timers that have run out by `now` (each once),
+    /// and evicts idle incidents from the entity index. Call it every second or so.
     public func tick(now: Int64) -> [IncidentUpdate] {
         state.withLock { $0.tick(now: now) }
     }

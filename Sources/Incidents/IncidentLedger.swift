@@ -22,9 +22,15 @@ struct IncidentLedger: Sendable {
     var unclosed: Set<String> = []
     var index = EntityIndex()
     var ids: IncidentIDGenerator
+    /// The entity kinds whose sharing alone clears the threshold (the default weights: source.ip).
+    let joinsAlone: SharedKinds
 
     init(configuration: IncidentBookConfiguration) {
         self.configuration = configuration
+        joinsAlone = SharedKinds(EntityKind.allCases.filter { kind in
+            let shared = SharedKinds(kind)
+            return CorrelationScore.joins(shared, remaining: CorrelationScore.remaining(shared, configuration.weights), configuration.weights)
+        })
         ids = IncidentIDGenerator(seed: configuration.idSeed)
     }
 
@@ -68,20 +74,23 @@ struct IncidentLedger: Sendable {
         // reading it through the dictionary would copy the whole incident per posting.
         // Candidates come grouped by incident: the best of the current group is kept aside and
         // the dictionary touched once per incident, not once per posting.
-        var group: (incidentID: String, shared: SharedKinds, remaining: Int64, findingIndex: Int)?
+        var group: (incident: EntityIndex.Handle, shared: SharedKinds, remaining: Int64, findingIndex: Int)?
         func settle() {
-            guard let group, best[group.incidentID] == nil else { return }
-            best[group.incidentID] = (CorrelationScore(shared: group.shared, weights: weights), group.findingIndex)
+            guard let group else { return }
+            let id = index.incidentID(of: group.incident)
+            guard best[id] == nil else { return }
+            best[id] = (CorrelationScore(shared: group.shared, weights: weights), group.findingIndex)
         }
-        for (posting, shared) in index.candidates(for: detection.finding.entities, eventTime: detection.eventTime, window: configuration.window) {
-            let remaining = CorrelationScore.remaining(shared, weights)
-            guard CorrelationScore.joins(shared, remaining: remaining, weights) else { continue }
-            if let current = group, current.incidentID == posting.incidentID {
+        for candidate in index.candidates(for: detection.finding.entities, eventTime: detection.eventTime,
+                                          window: configuration.window, joinsAlone: joinsAlone) {
+            let remaining = CorrelationScore.remaining(candidate.shared, weights)
+            guard CorrelationScore.joins(candidate.shared, remaining: remaining, weights) else { continue }
+            if let current = group, current.incident == candidate.incident {
                 if current.remaining <= remaining { continue }
             } else {
                 settle()
             }
-            group = (posting.incidentID, shared, remaining, posting.findingIndex)
+            group = (candidate.incident, candidate.shared, remaining, candidate.findingIndex)
         }
         settle()
         // The best score wins; ties go to the most recent incident (latest event, then newest id).
@@ -126,14 +135,16 @@ struct IncidentLedger: Sendable {
                      eventTime: detection.eventTime, arrivedAt: now, retention: configuration.retention)
     }
 
-    /// `count` more repeats of the finding of `detectionID`, changed in place (no copy of the
-    /// incident, no search of its findings). nil when that detection is not a finding held
-    /// here (folded into another, or its incident left memory).
-    mutating func countRepeats(ofDetection detectionID: String, count: Int, now: Int64) -> IncidentUpdate? {
+    /// `count` more repeats of the finding of `detectionID`, changed in place: no search of its
+    /// findings, and no copy of the incident (a snapshot in an `IncidentUpdate` retains each of
+    /// its fields; an alert storm counts repeats on every busy incident in every batch). nil
+    /// when that detection is not a finding held here (folded into another, or its incident
+    /// left memory). Repeats change no status, so the index and the unclosed set stay as they are.
+    mutating func countRepeats(ofDetection detectionID: String, count: Int, now: Int64) -> RepeatsCounted? {
         guard count > 0, let known = incidentByDetection[detectionID],
-              var incident = incidents.removeValue(forKey: known.incidentID) else { return nil }
-        let entries = incident.recordRepeats(at: known.index, adding: count, at: now)
-        return store(incident, entries, kind: .repeated)
+              let entries = incidents[known.incidentID]?.recordRepeats(at: known.index, adding: count, at: now) else { return nil }
+        if !entries.isEmpty { timelines[known.incidentID, default: []].append(contentsOf: entries) }
+        return RepeatsCounted(incidentID: known.incidentID, entries: entries)
     }
 
     // MARK: operations

@@ -35,3 +35,15 @@ public struct IncidentUpdate: Sendable, Equatable {
 
     public var incidentID: String { incident.id }
 }
+
+/// What counting repeats on a finding did (`IncidentBook.countRepeats`): the incident changed
+/// in place; its new timeline rows, and its id for the snapshot that is now due.
+public struct RepeatsCounted: Sendable, Equatable {
+    public var incidentID: String
+    public var entries: [TimelineEntry]
+
+    public init(incidentID: String, entries: [TimelineEntry]) {
+        self.incidentID = incidentID
+        self.entries = entries
+    }
+}

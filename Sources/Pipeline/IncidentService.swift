@@ -72,8 +72,8 @@ public final class IncidentService: IncidentCorrelator {
     public func countRepeats(of alert: AlertFinding, lastEventID: EventID, count: Int, now: Int64,
                              into batch: inout DetectionBatch) {
         guard count > 0 else { return }
-        if let update = book.countRepeats(ofDetection: alert.detectionID, count: count, now: now) {
-            record(update)
+        if let counted = book.countRepeats(ofDetection: alert.detectionID, count: count, now: now) {
+            record(incidentID: counted.incidentID, entries: counted.entries)
             return
         }
         guard let incident = book.incident(id: alert.incidentID) else { return }
@@ -137,9 +137,13 @@ public final class IncidentService: IncidentCorrelator {
     }
 
     private func record(_ update: IncidentUpdate) {
+        record(incidentID: update.incident.id, entries: update.entries)
+    }
+
+    private func record(incidentID: String, entries: [TimelineEntry]) {
         touched.withLock { touched in
-            touched.dirty.insert(update.incident.id)
-            touched.entries += update.entries
+            touched.dirty.insert(incidentID)
+            touched.entries += entries
         }
     }
 

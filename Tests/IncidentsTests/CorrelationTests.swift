@@ -231,9 +231,12 @@ import Testing
         let folded = book.correlate(detection(2), now: t0 + 2)
         #expect(folded.kind == .repeated && folded.incident.findingCount == 2 && folded.incident.occurrenceCount == 3)
         let counted = book.countRepeats(ofDetection: "det_2", count: 5, now: t0 + 3)
-        #expect(counted?.incident.id == folded.incident.id)
-        #expect(counted?.incident.findingCount == 2)
-        #expect(counted?.incident.occurrenceCount == 8)
+        #expect(counted?.incidentID == folded.incident.id)
+        #expect(book.incident(id: folded.incident.id)?.findingCount == 2)
+        #expect(book.incident(id: folded.incident.id)?.occurrenceCount == 8)
+        // Crossing 4 and 8 repeats is logged, in the book's timeline as in the answer.
+        #expect(counted?.entries.isEmpty == false)
+        #expect(book.timeline(id: folded.incident.id).map { Array($0.suffix(counted?.entries.count ?? 0)) } == counted?.entries)
         // Sent again through correlation, it folds again rather than vanishing.
         #expect(book.correlate(detection(2), repeatCount: 2, now: t0 + 4).incident.occurrenceCount == 10)
     }
