@@ -12,7 +12,8 @@ import Storage
 //   1. detector throughput: events/s through every detector, 1 thread and 2 threads;
 //   2. pipeline throughput: events/s through the whole pipeline (read from the store, detect,
 //      correlate into incidents, commit detections + incidents + checkpoint);
-//   3. latency: p50/p99 detection latency (ingest to detection) with 50,000 events/s offered.
+//   3. latency: p50/p99 detection latency (ingest to detection) with 50,000 events/s offered;
+//   4. the seed's detector time budgets: QTD-001 detect + validate, COMP-001 on a large event.
 // Figures go to stdout as `key value` lines after a human-readable report.
 
 let arguments = CommandLine.arguments
@@ -25,7 +26,7 @@ let offeredSeconds = Int(ProcessInfo.processInfo.environment["BENCH_OFFERED_SECO
 /// a real feed's). Default 1.
 let samplesPerHundred = Int(ProcessInfo.processInfo.environment["BENCH_SAMPLES_PERCENT"] ?? "") ?? 1
 /// BENCH_PHASES=2 runs only phase 2, etc. (for profiling one phase).
-let phases = Set((ProcessInfo.processInfo.environment["BENCH_PHASES"] ?? "123").compactMap { Int(String($0)) })
+let phases = Set((ProcessInfo.processInfo.environment["BENCH_PHASES"] ?? "1234").compactMap { Int(String($0)) })
 var logger = Logger(label: "bench")
 logger.logLevel = .warning
 
@@ -230,4 +231,11 @@ if phases.contains(3) {
     print("RESULT offered \(Int(result.offered))")
     print(String(format: "RESULT latency_p50_ms %.1f", result.p50))
     print(String(format: "RESULT latency_p99_ms %.1f", result.p99))
+}
+if phases.contains(4) {
+    for result in try budgetPhase() {
+        print("\(result.name): " + String(format: "p50 %.1f us, p99 %.1f us per event (budget %.0f ms)", result.p50Microseconds,
+                                           result.p99Microseconds, result.budgetMilliseconds))
+        print("RESULT budget_\(result.name)_p99_us " + String(format: "%.1f", result.p99Microseconds))
+    }
 }

@@ -138,23 +138,19 @@ import Testing
     }
 }
 
-@Suite struct CatalogBudgetTests {
-    /// The seed's detect + validate budget for QTD-001 is 35 ms; a debug build on a shared
-    /// machine is far slower than release, so this only guards against gross regressions.
-    @Test func shorStaysFarInsideItsBudget() throws {
+/// The seed's time budgets are measured by `DetectionBench` (phase 4, in `make bench`), not
+/// asserted here; these check that the budget benchmark's inputs behave as it expects.
+@Suite struct CatalogBudgetInputTests {
+    @Test func theShorBudgetInputFiresAndValidates() throws {
         let input = try QuantumShorTests.event(chsh: QuantumShorTests.idealCHSH, chi: QuantumShorTests.chi3842, witness: "-0.08")
-        let d = QuantumShorDetector()
-        let clock = ContinuousClock()
-        let elapsed = clock.measure { for _ in 0..<1000 { _ = d.evaluate(input) } }
-        #expect(elapsed < .seconds(35))
+        let findings = QuantumShorDetector().evaluate(input)
+        #expect(findings.count == 1)
+        #expect(findings.first?.detectorID == "QTD-001")
     }
 
-    @Test func complianceOnALargeQuietEvent() throws {
+    @Test func complianceFindsNothingInALargeQuietEvent() throws {
         let filler = (0..<2000).map { #""f\#($0)":"value number \#($0) with some words""# }.joined(separator: ",")
         let input = try CatalogFixtures.input(#"{"event":{"kind":"event","dataset":"app"},"# + filler + "}")
-        let d = ComplianceDetector()
-        let clock = ContinuousClock()
-        let elapsed = clock.measure { for _ in 0..<100 { #expect(d.evaluate(input).isEmpty) } }
-        #expect(elapsed < .seconds(20))
+        #expect(ComplianceDetector().evaluate(input).isEmpty)
     }
 }
