@@ -65,6 +65,24 @@ extension Incident {
                     refs: [findings[index].detectionID, detection.id])]
     }
 
+    /// `IncidentLedger.countFoldedAlertRepeats`: `count` repeats of the folded SIEM alert of
+    /// `detectionID` (named in the timeline), folded
+    /// again onto the last finding of the detector of the first SIEM-alert finding; nil when
+    /// this incident does not fold (inactive, or under `findingCap`).
+    mutating func foldAlertRepeats(of detectionID: String, count: Int, lastEventID: EventID, findingCap: Int, at now: Int64) -> [TimelineEntry]? {
+        guard status.isActive, findings.count >= findingCap,
+              let template = findings.firstIndex(where: { $0.type == .siemAlert }) else { return nil }
+        let detectorID = findings[template].detectorID
+        guard let target = findings.lastIndex(where: { $0.detectorID == detectorID }) else { return nil }
+        let finding = findings[target]
+        let detection = Detection(
+            id: detectionID,
+            finding: Finding(detectorID: detectorID, type: finding.type, title: finding.title, severity: finding.severity,
+                             confidence: finding.confidence, indicators: [], eventIDs: [lastEventID], entities: finding.entities),
+            detectedAt: now, eventTime: finding.eventTime, latencySeconds: 0)
+        return fold(detection, into: target, repeats: count, at: now)
+    }
+
     /// The finding's own entries: its events (at event time) and its detection.
     private mutating func record(_ finding: IncidentFinding, at now: Int64) -> [TimelineEntry] {
         if !finding.indicators.isEmpty {

@@ -57,6 +57,12 @@ public final class IncidentBook: Sendable {
         state.withLock { $0.countRepeats(ofDetection: detectionID, count: count, now: now) }
     }
 
+    /// Repeats of a folded SIEM alert no longer remembered; see `IncidentLedger.countFoldedAlertRepeats`.
+    public func countFoldedAlertRepeats(of detectionID: String, in incidentID: String, count: Int, lastEventID: EventID,
+                                        now: Int64) -> RepeatsCounted? {
+        state.withLock { $0.countFoldedAlertRepeats(of: detectionID, in: incidentID, count: count, lastEventID: lastEventID, now: now) }
+    }
+
     /// Takes back an incident that left memory (closed or dormant) from its stored record and
     /// timeline, so it can be changed again.
     public func adopt(_ incident: Incident, timeline: [TimelineEntry]) {

@@ -147,6 +147,20 @@ struct IncidentLedger: Sendable {
         return RepeatsCounted(incidentID: known.incidentID, entries: entries)
     }
 
+    /// Repeats of a SIEM alert whose detection was folded into `incidentID` and is not
+    /// remembered any more (past `maxFoldedPerIncident`, in a storm of thousands of distinct
+    /// alerts): counted in place on the finding its incident folds that detector's alerts
+    /// onto, the last SIEM-alert finding of the detector of its first one. This is where
+    /// correlation would fold them (the incident is over its finding cap and shares every
+    /// entity with that finding), without scoring candidates or copying the incident. nil
+    /// when the incident is not in memory, not active, or not over its cap.
+    mutating func countFoldedAlertRepeats(of detectionID: String, in incidentID: String, count: Int, lastEventID: EventID, now: Int64) -> RepeatsCounted? {
+        guard count > 0, let entries = incidents[incidentID]?.foldAlertRepeats(
+            of: detectionID, count: count, lastEventID: lastEventID, findingCap: configuration.maxFindingsPerIncident, at: now) else { return nil }
+        if !entries.isEmpty { timelines[incidentID, default: []].append(contentsOf: entries) }
+        return RepeatsCounted(incidentID: incidentID, entries: entries)
+    }
+
     // MARK: operations
 
     mutating func apply(_ patch: IncidentPatch, to id: String, now: Int64) throws(IncidentError) -> IncidentUpdate {

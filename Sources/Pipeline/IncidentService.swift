@@ -76,6 +76,13 @@ public final class IncidentService: IncidentCorrelator {
             record(incidentID: counted.incidentID, entries: counted.entries)
             return
         }
+        // Folded and no longer remembered (a storm of thousands of distinct alerts on one
+        // incident): counted in place where correlation would fold it.
+        if let counted = book.countFoldedAlertRepeats(of: alert.detectionID, in: alert.incidentID, count: count,
+                                                      lastEventID: lastEventID, now: now) {
+            record(incidentID: counted.incidentID, entries: counted.entries)
+            return
+        }
         guard let incident = book.incident(id: alert.incidentID) else { return }
         // The alert's own finding; one folded into another (an incident past its finding cap)
         // is counted through correlation, which folds it again.

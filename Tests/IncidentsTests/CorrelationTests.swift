@@ -242,6 +242,59 @@ import Testing
     }
 }
 
+/// Past `maxFoldedPerIncident` a folded alert is no longer remembered; its repeats are folded
+/// again in place (`countFoldedAlertRepeats`), exactly where correlating them would fold them.
+@Suite struct UnrememberedFoldTests {
+    static let t0: Int64 = 1_790_000_000_000
+
+    static func detection(_ n: Int, detector: String) -> Detection {
+        Detection(id: "det_\(n)", finding: Finding(detectorID: detector, type: .siemAlert, title: "storm \(detector)", severity: .high,
+                                                 confidence: 0.75, eventIDs: [], entities: Entities(sourceIP: "10.0.0.1", hostName: "h")),
+                  detectedAt: t0 + Int64(n), eventTime: t0 + Int64(n), latencySeconds: 0)
+    }
+
+    /// Two detectors, three findings (the cap), then alerts of the first detector folded.
+    static func stormBook() -> (IncidentBook, String) {
+        let book = IncidentBook(configuration: IncidentBookConfiguration(idSeed: 7, maxFindingsPerIncident: 3))
+        var id = ""
+        for (n, detector) in ["A", "B", "A", "A", "A"].enumerated() {
+            id = book.correlate(detection(n, detector: detector), now: t0 + Int64(n)).incident.id
+        }
+        return (book, id)
+    }
+
+    @Test func foldsWhereCorrelationFolds() throws {
+        let (viaCorrelation, incidentID) = Self.stormBook()
+        let (inPlace, sameID) = Self.stormBook()
+        #expect(incidentID == sameID)
+        // The old path: a detection made from the first SIEM-alert finding, correlated again.
+        let template = try #require(viaCorrelation.incident(id: incidentID)?.findings.first)
+        let resent = Detection(id: "det_4", finding: Finding(detectorID: template.detectorID, type: template.type, title: template.title,
+                                                              severity: template.severity, confidence: template.confidence,
+                                                              eventIDs: [], entities: template.entities),
+                               detectedAt: Self.t0 + 10, eventTime: template.eventTime, latencySeconds: 0)
+        let correlated = viaCorrelation.correlate(resent, repeatCount: 6, now: Self.t0 + 10)
+        let counted = try #require(inPlace.countFoldedAlertRepeats(of: "det_4", in: incidentID, count: 6,
+                                                                   lastEventID: EventID(milliseconds: Self.t0), now: Self.t0 + 10))
+        #expect(counted.incidentID == correlated.incident.id)
+        let after = try #require(inPlace.incident(id: incidentID))
+        #expect(after.findings.map(\.repeatCount) == correlated.incident.findings.map(\.repeatCount))
+        #expect(after.findings.map(\.repeatCount) == [1, 1, 9])  // the third finding (A): 1 + 2 folded + 6
+        #expect(after.occurrenceCount == 11)
+        #expect(counted.entries.map(\.summary) == correlated.entries.map(\.summary))
+    }
+
+    @Test func notOverItsCapOrNotActive_itDoesNotFold() throws {
+        let book = IncidentBook(configuration: IncidentBookConfiguration(idSeed: 7, maxFindingsPerIncident: 3))
+        let id = book.correlate(Self.detection(0, detector: "A"), now: Self.t0).incident.id
+        #expect(book.countFoldedAlertRepeats(of: "det_9", in: id, count: 2, lastEventID: EventID(milliseconds: Self.t0), now: Self.t0 + 1) == nil)
+        let (storm, stormID) = Self.stormBook()
+        _ = try storm.apply(IncidentPatch(disposition: .falsePositive), to: stormID, now: Self.t0 + 20)
+        #expect(storm.countFoldedAlertRepeats(of: "det_4", in: stormID, count: 2, lastEventID: EventID(milliseconds: Self.t0), now: Self.t0 + 21) == nil)
+        #expect(storm.countFoldedAlertRepeats(of: "det_4", in: "inc_unknown", count: 2, lastEventID: EventID(milliseconds: Self.t0), now: Self.t0 + 21) == nil)
+    }
+}
+
 @Suite struct SharedKindsTests {
     @Test func everySubsetScoresAsTheProductOfItsWeights() {
         let weights = CorrelationWeights.default
