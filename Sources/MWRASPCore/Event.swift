@@ -142,6 +142,16 @@ public struct Event: Sendable, Equatable {
         set { set(\.original, newValue) }
     }
 
+    /// The same event with these document and original bytes (one new box, not two).
+    public func withBytes(document: [UInt8], original: [UInt8]) -> Event {
+        var fields = box.fields
+        fields.document = document
+        fields.original = original
+        var copy = self
+        copy.box = Box(fields)
+        return copy
+    }
+
     /// The same event without its document and original (one new box, not two).
     public func withoutBytes() -> Event {
         var fields = box.fields

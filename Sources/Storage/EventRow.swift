@@ -35,6 +35,17 @@ enum EventRow {
     /// `withBytes: false` leaves the document and original empty (no read of the log): for
     /// callers that need only the typed fields.
     static func decode(_ row: Row, log: EventLog, withBytes: Bool = true) throws(StoreError) -> StoredEvent {
+        let (stored, span) = try decode(row, bytesInLog: withBytes)
+        guard let span else { return stored }
+        let (document, original) = try log.read(position: span.position, lengths: span.first, span.second)
+        return StoredEvent(event: stored.event.withBytes(document: document, original: original), alertID: stored.alertID)
+    }
+
+    /// `decode` leaving bytes kept in the log to the caller: the event comes without them, with
+    /// where they are, so that a caller decoding many rows reads them all at once
+    /// (`EventLog.read(_:)`). Bytes held in the row itself (older data) come with the event.
+    /// `bytesInLog: false` never returns a span (the caller needs only the typed fields).
+    static func decode(_ row: Row, bytesInLog: Bool) throws(StoreError) -> (StoredEvent, EventLog.ByteSpan?) {
         let idText: String = row[0]
         guard let id = EventID(rawValue: idText) else { throw .database("corrupt event id \(idText)") }
         let sourceText: String = row[3]
@@ -45,13 +56,14 @@ enum EventRow {
         let severity = (row[6] as Int?).flatMap(Severity.init(rawValue:))
         let document: [UInt8]
         let original: [UInt8]
-        if !withBytes {
+        var span: EventLog.ByteSpan?
+        if !bytesInLog {
             document = []
             original = []
         } else if let position = row[17] as Int64? {
-            let documentLength: Int = row[18]
-            let originalLength: Int = row[19]
-            (document, original) = try log.read(position: position, lengths: documentLength, originalLength)
+            span = EventLog.ByteSpan(position: position, first: row[18], second: row[19])
+            document = []
+            original = []
         } else {
             document = [UInt8](row[15] as Data)
             original = [UInt8](row[16] as Data)
@@ -62,7 +74,7 @@ enum EventRow {
             sourceIP: row[8], destinationIP: row[9], userName: row[10], hostName: row[11],
             externalID: row[12], status: row[13],
             document: document, original: original)
-        return StoredEvent(event: event, alertID: row[14])
+        return (StoredEvent(event: event, alertID: row[14]), span)
     }
 
     /// What an event costs in the writer queue's byte budget: the blobs plus a fixed overhead for

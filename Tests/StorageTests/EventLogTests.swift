@@ -143,6 +143,49 @@ import Testing
     }
 }
 
+/// `EventLog.read(_:)` (many spans, few calls) returns exactly what reading each span alone does.
+@Suite struct EventLogSpanReadTests {
+    @Test func manySpansReadTogetherMatchSpansReadAlone() async throws {
+        let directory = TemporaryDirectory()
+        let log = try EventLog(directory: directory.path + "/log", segmentBytes: 8192)
+        try log.openForAppend(at: 0)
+        let frame = AlignedBuffer()
+        var payloadStarts: [Int64] = []
+        for n in 0..<12 {
+            frame.reset()
+            let position = log.endPosition
+            let payload = (0..<600).map { UInt8(truncatingIfNeeded: $0 * 7 + n * 31) }
+            frame.appendInteger(LogFormat.magic)
+            frame.appendInteger(UInt32(payload.count))
+            frame.appendInteger(payload.withUnsafeBytes { EventLog.checksum($0) })
+            frame.appendInteger(UInt32(0))
+            frame.appendInteger(position)
+            frame.appendInteger(UInt64(0))
+            frame.append(payload)
+            frame.padToBlock()
+            try log.append(frame)
+            payloadStarts.append(position + Int64(LogFormat.headerSize))
+        }
+        typealias Span = EventLog.ByteSpan
+        // Per frame: adjacent spans, small gaps (read through), an empty span, a gap too big to
+        // read through; frames are a block apart and two share a segment.
+        var inOrder: [Span] = []
+        for start in payloadStarts {
+            inOrder += [Span(position: start, first: 10, second: 20), Span(position: start + 30, first: 5, second: 0),
+                        Span(position: start + 100, first: 0, second: 0), Span(position: start + 100, first: 50, second: 50),
+                        Span(position: start + 590, first: 4, second: 6)]
+        }
+        let cases = [inOrder, inOrder.reversed(), Array(inOrder.prefix(7)) + Array(inOrder.prefix(7)), [], [inOrder[3]]]
+        for spans in cases {
+            let alone = try spans.map { span in try log.read(position: span.position, lengths: span.first, span.second) }
+            let together = try log.read(spans)
+            #expect(together.map(\.0) == alone.map(\.0))
+            #expect(together.map(\.1) == alone.map(\.1))
+        }
+        log.close()
+    }
+}
+
 @Suite struct LegacyRowTests {
     /// Data directories from before the event log hold the bytes in the row itself.
     @Test func rowsWithBytesInSQLiteStillRead() async throws {

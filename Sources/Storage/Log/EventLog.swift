@@ -268,6 +268,98 @@ final class EventLog: @unchecked Sendable {
         return (firstBytes, secondBytes)
     }
 
+    /// Where one event's bytes are: its document (`first` bytes at `position`), then its
+    /// original (`second` bytes) right after it.
+    struct ByteSpan: Sendable, Equatable {
+        var position: Int64
+        var first: Int
+        var second: Int
+
+        var end: Int64 { position + Int64(first + second) }
+    }
+
+    /// Spans this close together are read by one call, the bytes between them (a frame's
+    /// per-event header) read and dropped.
+    static let maxSpanGap: Int64 = 512
+    /// One call reads at most this much.
+    static let maxGroupBytes = 256 << 10
+
+    /// The bytes of many events, in the order given, with as few system calls as their layout
+    /// allows: spans that follow one another in one segment, at most `maxSpanGap` apart, are
+    /// read together into a scratch buffer and copied out. The detection pipeline catching up
+    /// on a backlog read every event with a call of its own, which cost more than the copying.
+    /// A span out of order, far from the one before, or bigger than `maxGroupBytes` is read alone.
+    func read(_ spans: [ByteSpan]) throws(StoreError) -> [([UInt8], [UInt8])] {
+        var out: [([UInt8], [UInt8])] = []
+        out.reserveCapacity(spans.count)
+        var scratch: UnsafeMutableRawBufferPointer?
+        defer { scratch?.deallocate() }
+        var index = 0
+        while index < spans.count {
+            let head = spans[index]
+            let segment = segmentStart(for: head.position)
+            var last = index
+            while last + 1 < spans.count {
+                let next = spans[last + 1]
+                guard next.position >= spans[last].end, next.position - spans[last].end <= Self.maxSpanGap,
+                      next.end - head.position <= Int64(Self.maxGroupBytes),
+                      segmentStart(for: next.position) == segment else { break }
+                last += 1
+            }
+            if last == index {
+                out.append(try read(position: head.position, lengths: head.first, head.second))
+                index += 1
+                continue
+            }
+            let buffer = scratch ?? UnsafeMutableRawBufferPointer.allocate(byteCount: Self.maxGroupBytes, alignment: 16)
+            scratch = buffer
+            let count = Int(spans[last].end - head.position)
+            let (fd, start, owned) = try descriptor(for: head.position)
+            let got = Self.readFully(fd, at: off_t(head.position - start), into: [UnsafeMutableRawBufferPointer(rebasing: buffer[0..<count])])
+            if owned { Glibc.close(fd) }
+            guard got == count else { throw .database("event log: short read at \(head.position): \(got) of \(count) bytes") }
+            for span in spans[index...last] {
+                let offset = Int(span.position - head.position)
+                out.append((Self.copy(buffer, from: offset, count: span.first), Self.copy(buffer, from: offset + span.first, count: span.second)))
+            }
+            index = last + 1
+        }
+        return out
+    }
+
+    private static func copy(_ buffer: UnsafeMutableRawBufferPointer, from offset: Int, count: Int) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: count) { target, initialized in
+            if count > 0 { UnsafeMutableRawBufferPointer(target).copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + count)])) }
+            initialized = count
+        }
+    }
+
+    /// The start of the segment holding `position` (nil before the first).
+    private func segmentStart(for position: Int64) -> Int64? { locate(position).start }
+
+    /// The segment holding `position`, and whether it is one of the newest (whose read
+    /// descriptors stay open).
+    private func locate(_ position: Int64) -> (start: Int64?, recent: Bool) {
+        segments.withLock { state -> (Int64?, Bool) in
+            var low = 0
+            var high = state.starts.count - 1
+            var found: Int64?
+            while low <= high {
+                let middle = (low + high) / 2
+                if state.starts[middle] <= position {
+                    found = state.starts[middle]
+                    low = middle + 1
+                } else {
+                    high = middle - 1
+                }
+            }
+            // Reads of the newest segments (the detection pipeline, recent GETs) keep their
+            // descriptor open; an old segment is opened for the one read, so a store of many
+            // segments never holds a descriptor per segment.
+            return (found, low - 1 >= state.starts.count - Self.cachedReaders)
+        }
+    }
+
     /// Fills `parts` (consecutive in the file from `offset`) with preadv, continuing after a
     /// short read. Returns the bytes read (less than asked only at end of file or on an error).
     private static func readFully(_ fd: Int32, at offset: off_t, into parts: [UnsafeMutableRawBufferPointer]) -> Int {
@@ -293,25 +385,7 @@ final class EventLog: @unchecked Sendable {
     /// The descriptor to read `position` with, the start of its segment, and whether the caller
     /// must close it.
     private func descriptor(for position: Int64) throws(StoreError) -> (fd: Int32, start: Int64, owned: Bool) {
-        let (start, recent) = segments.withLock { state -> (Int64?, Bool) in
-            var low = 0
-            var high = state.starts.count - 1
-            var found: Int64?
-            while low <= high {
-                let middle = (low + high) / 2
-                if state.starts[middle] <= position {
-                    found = state.starts[middle]
-                    low = middle + 1
-                } else {
-                    high = middle - 1
-                }
-            }
-            // Reads of the newest segments (the detection pipeline, recent GETs) keep their
-            // descriptor open; an old segment is opened for the one read, so a store of many
-            // segments never holds a descriptor per segment.
-            let recent = low - 1 >= state.starts.count - Self.cachedReaders
-            return (found, recent)
-        }
+        let (start, recent) = locate(position)
         guard let start else { throw .database("event log: no segment holds position \(position)") }
         if recent { return (try readDescriptor(start), start, false) }
         let fd = open(segmentPath(start), O_RDONLY | O_CLOEXEC)
