@@ -46,9 +46,16 @@ struct EventQueryPlan {
     func page(db: Database, log: EventLog) throws -> EventPage {
         let statement = try db.cachedStatement(sql: sql)
         var items: [StoredEvent] = []
+        // A page's bytes in few reads, not one per event.
+        var bytes = DeferredBytes()
         let rows = try Row.fetchCursor(statement, arguments: arguments)
         while let row = try rows.next() {
-            items.append(try EventRow.decode(row, log: log))
+            let (stored, span) = try EventRow.decode(row, bytesInLog: true)
+            bytes.note(span, at: items.count)
+            items.append(stored)
+        }
+        try bytes.read(from: log) { index, document, original in
+            items[index].event = items[index].event.withBytes(document: document, original: original)
         }
         guard items.count > limit else { return EventPage(items: items, nextCursor: nil) }
         items.removeLast(items.count - limit)

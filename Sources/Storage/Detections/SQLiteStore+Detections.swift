@@ -16,23 +16,18 @@ extension SQLiteStore: DetectionStore {
                     """)
             let rows = try Row.fetchCursor(statement, arguments: [seq, max(1, limit)])
             var out: [SequencedEvent] = []
-            // The bytes of the whole batch are read together once the rows are in (few calls
-            // for many events, see `EventLog.read(_:)`).
-            var needingBytes: [Int] = []
-            var spans: [EventLog.ByteSpan] = []
+            // The bytes of the whole batch are read together once the rows are in.
+            var bytes = DeferredBytes()
             while let row = try rows.next() {
                 let first: Bool? = row[EventRow.columnCount + 1]
                 // A repeat of an alert is only counted, never judged: its bytes are not read.
                 let (stored, span) = try EventRow.decode(row, bytesInLog: first != false)
-                if let span {
-                    needingBytes.append(out.count)
-                    spans.append(span)
-                }
+                bytes.note(span, at: out.count)
                 out.append(SequencedEvent(
                     sequence: row[EventRow.columnCount], event: stored.event, alertID: stored.alertID, isRepeat: first == false))
             }
-            for (index, bytes) in zip(needingBytes, try log.read(spans)) {
-                out[index].event = out[index].event.withBytes(document: bytes.0, original: bytes.1)
+            try bytes.read(from: log) { index, document, original in
+                out[index].event = out[index].event.withBytes(document: document, original: original)
             }
             return out
         }

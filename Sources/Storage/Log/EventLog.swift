@@ -285,11 +285,21 @@ final class EventLog: @unchecked Sendable {
     static let maxGroupBytes = 256 << 10
 
     /// The bytes of many events, in the order given, with as few system calls as their layout
-    /// allows: spans that follow one another in one segment, at most `maxSpanGap` apart, are
-    /// read together into a scratch buffer and copied out. The detection pipeline catching up
-    /// on a backlog read every event with a call of its own, which cost more than the copying.
-    /// A span out of order, far from the one before, or bigger than `maxGroupBytes` is read alone.
+    /// allows: in log order, spans that follow one another in one segment, at most
+    /// `maxSpanGap` apart, are read together into a scratch buffer and copied out. The detection
+    /// pipeline catching up on a backlog, and a page of `GET /v1/events` (newest first), read
+    /// every event with a call of its own, which cost more than the copying. A span far from
+    /// the one before it or bigger than `maxGroupBytes` is read alone.
     func read(_ spans: [ByteSpan]) throws(StoreError) -> [([UInt8], [UInt8])] {
+        if zip(spans, spans.dropFirst()).allSatisfy({ $0.position <= $1.position }) { return try readInLogOrder(spans) }
+        let order = spans.indices.sorted { spans[$0].position < spans[$1].position }
+        let sorted = try readInLogOrder(order.map { spans[$0] })
+        var out = [([UInt8], [UInt8])](repeating: ([], []), count: spans.count)
+        for (rank, index) in order.enumerated() { out[index] = sorted[rank] }
+        return out
+    }
+
+    private func readInLogOrder(_ spans: [ByteSpan]) throws(StoreError) -> [([UInt8], [UInt8])] {
         var out: [([UInt8], [UInt8])] = []
         out.reserveCapacity(spans.count)
         var scratch: UnsafeMutableRawBufferPointer?
