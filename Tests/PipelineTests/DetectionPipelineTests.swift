@@ -288,4 +288,44 @@ final class RecordingCorrelator: IncidentCorrelator {
         #expect(batch.map { $0.map(\.detectorID) } == single.map { $0.map(\.detectorID) })
         #expect(batch.flatMap { $0 }.filter { $0.type == .sigma }.count == 43)  // n % 7 == 0 below 300
     }
+
+    /// The stateful detectors fed by the batch path (their inputs read in the parallel stage,
+    /// applied in order, the parsed document dropped when they do not need it) fire exactly as
+    /// one by one: a host's event rate against its baseline, and QTD-002 over query telemetry.
+    @Test func statefulDetectorsFireAlikeOnBothPaths() async throws {
+        let t0: Int64 = 1_790_000_000_000
+        var events: [Event] = []
+        func add(_ time: Int64, kind: EventKind, dataset: String, user: String? = nil, host: String? = nil, document: String) {
+            events.append(Event(id: EventID(milliseconds: time), timestamp: time, receivedAt: time, source: .generic, kind: kind,
+                                dataset: dataset, userName: user, hostName: host, document: Array(document.utf8), original: []))
+        }
+        // Two events a minute from one host for 20 minutes, then 40 in one minute.
+        for minute in 0..<20 {
+            for k in 0..<2 {
+                add(t0 + Int64(minute) * 60_000 + Int64(k), kind: .event, dataset: "app", host: "busy",
+                    document: #"{"host":{"name":"busy"},"message":"tick"}"#)
+            }
+        }
+        for k in 0..<40 {
+            add(t0 + 20 * 60_000 + Int64(k), kind: .event, dataset: "app", host: "busy", document: #"{"host":{"name":"busy"},"message":"burst"}"#)
+        }
+        // 80 misses on distinct keys, half a second apart, from one principal.
+        for k in 0..<80 {
+            add(t0 + 21 * 60_000 + Int64(k) * 500, kind: .telemetry, dataset: "mwrasp.query", user: "p",
+                document: #"{"event":{"kind":"telemetry","dataset":"mwrasp.query"},"user":{"name":"p"},"query":{"key":"k\#(k)","hit":false,"keyspace_size":1048576}}"#)
+        }
+        let (batchRuntime, batchStore, batchDirectory) = try await Self.runtime()
+        let batch = batchRuntime.suite.findings(forEvents: events)
+        await batchStore.close()
+        let (singleRuntime, singleStore, singleDirectory) = try await Self.runtime()
+        let single = events.map { singleRuntime.suite.findings(for: DetectionInput(event: $0)) }
+        await singleStore.close()
+        try? FileManager.default.removeItem(atPath: batchDirectory)
+        try? FileManager.default.removeItem(atPath: singleDirectory)
+        #expect(batch.map { $0.map(\.detectorID) } == single.map { $0.map(\.detectorID) })
+        #expect(batch.map { $0.map(\.title) } == single.map { $0.map(\.title) })
+        let fired = Set(batch.flatMap { $0 }.map(\.detectorID))
+        #expect(fired.contains("BASELINE-HOST-EVENT-RATE"))
+        #expect(fired.contains("QTD-002"))
+    }
 }
