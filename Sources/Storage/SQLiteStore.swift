@@ -122,6 +122,9 @@ public final class SQLiteStore: Store {
     /// Group commits (log frames) written so far (tests check that appends are batched).
     var committedBatches: Int { writeQueue.committedBatches }
 
+    /// Appends waiting for the writer (tests hold the writer and wait for this).
+    var pendingAppends: Int { writeQueue.pendingAppends }
+
     /// Holds the writer (tests fill the queue deterministically); `resumeWriter` releases it.
     func pauseWriter() { writeQueue.pause() }
     func resumeWriter() { writeQueue.resume() }

@@ -77,6 +77,8 @@ final class WriteQueue: Sendable {
     }
 
     var committedBatches: Int { state.withLock { $0.committedBatches } }
+    /// Appends queued and not yet taken by the writer (tests wait on it instead of sleeping).
+    var pendingAppends: Int { state.withLock { $0.pending.count } }
 
     func pause() { state.withLock { $0.paused = true } }
 

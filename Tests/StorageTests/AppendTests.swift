@@ -76,7 +76,7 @@ import Testing
         let tasks = (0..<5).map { b in
             Task { try await store.append((0..<10).map { Sample.event(b * 10 + $0) }) }
         }
-        try await Task.sleep(for: .milliseconds(100))
+        try await store.waitForPendingAppends(5)
         store.resumeWriter()
         for task in tasks { #expect(try await task.value == .stored(stored: 10, skippedDuplicates: 0)) }
         #expect(store.committedBatches == 5)
@@ -89,7 +89,7 @@ import Testing
         store.pauseWriter()
         let first = Task { try await store.append((0..<8).map { Sample.event($0) }) }
         // Wait until the first request is queued.
-        try await Task.sleep(for: .milliseconds(100))
+        try await store.waitForPendingAppends(1)
         await #expect(throws: StoreError.overloaded(retryAfterSeconds: 1)) {
             try await store.append((8..<11).map { Sample.event($0) })
         }
@@ -110,7 +110,7 @@ import Testing
         var big = Sample.event(1)
         big.document = Array(repeating: 0x20, count: 1_500)
         let first = Task { try await store.append([big]) }
-        try await Task.sleep(for: .milliseconds(100))
+        try await store.waitForPendingAppends(1)
         var second = Sample.event(2)
         second.original = Array(repeating: 0x20, count: 1_000)
         await #expect(throws: StoreError.self) { try await store.append([second]) }
@@ -199,9 +199,9 @@ import Testing
         store.pauseWriter()
         let answer = StoredAnswer(status: 202, contentType: "application/json", body: [1, 2])
         let first = Task { try await store.append([Sample.event(1)], fingerprints: [nil], idempotencyKey: "k", answer: answer) }
-        try await Task.sleep(for: .milliseconds(50))
+        try await store.waitForPendingAppends(1)
         let second = Task { try await store.append([Sample.event(2)], fingerprints: [nil], idempotencyKey: "k", answer: nil) }
-        try await Task.sleep(for: .milliseconds(50))
+        try await store.waitForPendingAppends(2)
         store.resumeWriter()
         #expect(try await first.value == .stored(stored: 1, skippedDuplicates: 0))
         #expect(try await second.value == .replayed(answer))

@@ -58,7 +58,7 @@ import Testing
         let store = try Sample.store(directory)
         store.pauseWriter()
         let pending = (0..<10).map { n in Task { try await store.append([Sample.event(n)]) } }
-        try await Task.sleep(for: .milliseconds(50))
+        try await store.waitForPendingAppends(10)
         await store.close()  // releases the writer and waits
         for task in pending { #expect(try await task.value == .stored(stored: 1, skippedDuplicates: 0)) }
         let reopened = try Sample.store(directory)

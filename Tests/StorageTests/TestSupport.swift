@@ -41,6 +41,17 @@ enum Sample {
 }
 
 extension SQLiteStore {
+    /// Waits until `count` appends are queued behind the held writer (`pauseWriter`). A fixed
+    /// sleep instead was a race on a loaded machine: an append task not yet started lets a
+    /// later one in first, or finds the queue still empty.
+    func waitForPendingAppends(_ count: Int) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while pendingAppends < count {
+            guard ContinuousClock.now < deadline else { throw StoreError.database("timed out waiting for \(count) queued appends") }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+    }
+
     /// Appends without dedup or idempotency.
     @discardableResult
     func append(_ events: [Event]) async throws(StoreError) -> AppendOutcome {
