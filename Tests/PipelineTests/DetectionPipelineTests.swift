@@ -263,6 +263,20 @@ final class RecordingCorrelator: IncidentCorrelator {
         return (runtime, store, directory)
     }
 
+    /// `events` judged by the batch path and one by one, each on a fresh suite, so the stateful
+    /// detectors start alike.
+    private static func judgedBothWays(_ events: [Event]) async throws -> (batch: [[Finding]], single: [[Finding]]) {
+        let (batchRuntime, batchStore, batchDirectory) = try await runtime()
+        let batch = batchRuntime.suite.findings(forEvents: events)
+        await batchStore.close()
+        let (singleRuntime, singleStore, singleDirectory) = try await runtime()
+        let single = events.map { singleRuntime.suite.findings(for: DetectionInput(event: $0)) }
+        await singleStore.close()
+        try? FileManager.default.removeItem(atPath: batchDirectory)
+        try? FileManager.default.removeItem(atPath: singleDirectory)
+        return (batch, single)
+    }
+
     private static func event(_ n: Int) -> Event {
         let command = n % 7 == 0 ? "powershell.exe -enc SQBFAFgA" : "powershell.exe -File backup.ps1"
         let image = #"C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe"#
@@ -277,14 +291,7 @@ final class RecordingCorrelator: IncidentCorrelator {
     /// the stateful detectors start alike.
     @Test func theBatchPathFindsWhatOneByOneFinds() async throws {
         let events = (0..<300).map { Self.event($0) }
-        let (batchRuntime, batchStore, batchDirectory) = try await Self.runtime()
-        let batch = batchRuntime.suite.findings(forEvents: events)
-        await batchStore.close()
-        let (singleRuntime, singleStore, singleDirectory) = try await Self.runtime()
-        let single = events.map { singleRuntime.suite.findings(for: DetectionInput(event: $0)) }
-        await singleStore.close()
-        try? FileManager.default.removeItem(atPath: batchDirectory)
-        try? FileManager.default.removeItem(atPath: singleDirectory)
+        let (batch, single) = try await Self.judgedBothWays(events)
         #expect(batch.map { $0.map(\.detectorID) } == single.map { $0.map(\.detectorID) })
         #expect(batch.flatMap { $0 }.filter { $0.type == .sigma }.count == 43)  // n % 7 == 0 below 300
     }
@@ -314,14 +321,7 @@ final class RecordingCorrelator: IncidentCorrelator {
             add(t0 + 21 * 60_000 + Int64(k) * 500, kind: .telemetry, dataset: "mwrasp.query", user: "p",
                 document: #"{"event":{"kind":"telemetry","dataset":"mwrasp.query"},"user":{"name":"p"},"query":{"key":"k\#(k)","hit":false,"keyspace_size":1048576}}"#)
         }
-        let (batchRuntime, batchStore, batchDirectory) = try await Self.runtime()
-        let batch = batchRuntime.suite.findings(forEvents: events)
-        await batchStore.close()
-        let (singleRuntime, singleStore, singleDirectory) = try await Self.runtime()
-        let single = events.map { singleRuntime.suite.findings(for: DetectionInput(event: $0)) }
-        await singleStore.close()
-        try? FileManager.default.removeItem(atPath: batchDirectory)
-        try? FileManager.default.removeItem(atPath: singleDirectory)
+        let (batch, single) = try await Self.judgedBothWays(events)
         #expect(batch.map { $0.map(\.detectorID) } == single.map { $0.map(\.detectorID) })
         #expect(batch.map { $0.map(\.title) } == single.map { $0.map(\.title) })
         let fired = Set(batch.flatMap { $0 }.map(\.detectorID))

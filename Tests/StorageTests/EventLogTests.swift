@@ -9,6 +9,20 @@ import Testing
 @Suite struct EventLogTests {
     /// Copies the data directory of an open store whose indexer is held, as a crash would
     /// leave it: the log has every acknowledged frame, SQLite does not.
+    /// Appends one frame holding `payload` at the log's end (header as the writer makes it).
+    static func appendFrame(_ payload: [UInt8], to log: EventLog, using frame: AlignedBuffer) throws {
+        frame.reset()
+        frame.appendInteger(LogFormat.magic)
+        frame.appendInteger(UInt32(payload.count))
+        frame.appendInteger(payload.withUnsafeBytes { EventLog.checksum($0) })
+        frame.appendInteger(UInt32(0))
+        frame.appendInteger(log.endPosition)
+        frame.appendInteger(UInt64(0))
+        frame.append(payload)
+        frame.padToBlock()
+        try log.append(frame)
+    }
+
     private static func crashCopy(of directory: borrowing TemporaryDirectory) throws -> TemporaryDirectory {
         let copy = TemporaryDirectory()
         try FileManager.default.copyItem(atPath: directory.path, toPath: copy.path)
@@ -115,18 +129,8 @@ import Testing
         // 24 frames, two per 8 KiB segment: the oldest segments are read through a descriptor
         // opened for the one read, the newest through cached ones.
         for n in 0..<24 {
-            frame.reset()
             let position = log.endPosition
-            frame.appendInteger(LogFormat.magic)
-            frame.appendInteger(UInt32(100))
-            let payload = [UInt8](repeating: UInt8(n), count: 100)
-            frame.appendInteger(payload.withUnsafeBytes { EventLog.checksum($0) })
-            frame.appendInteger(UInt32(0))
-            frame.appendInteger(position)
-            frame.appendInteger(UInt64(0))
-            frame.append(payload)
-            frame.padToBlock()
-            try log.append(frame)
+            try Self.appendFrame([UInt8](repeating: UInt8(n), count: 100), to: log, using: frame)
             payloads[position] = UInt8(n)
         }
         #expect(log.segmentStarts.count == 12)
@@ -152,18 +156,8 @@ import Testing
         let frame = AlignedBuffer()
         var payloadStarts: [Int64] = []
         for n in 0..<12 {
-            frame.reset()
             let position = log.endPosition
-            let payload = (0..<600).map { UInt8(truncatingIfNeeded: $0 * 7 + n * 31) }
-            frame.appendInteger(LogFormat.magic)
-            frame.appendInteger(UInt32(payload.count))
-            frame.appendInteger(payload.withUnsafeBytes { EventLog.checksum($0) })
-            frame.appendInteger(UInt32(0))
-            frame.appendInteger(position)
-            frame.appendInteger(UInt64(0))
-            frame.append(payload)
-            frame.padToBlock()
-            try log.append(frame)
+            try EventLogTests.appendFrame((0..<600).map { UInt8(truncatingIfNeeded: $0 * 7 + n * 31) }, to: log, using: frame)
             payloadStarts.append(position + Int64(LogFormat.headerSize))
         }
         typealias Span = EventLog.ByteSpan
