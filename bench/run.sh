@@ -412,11 +412,7 @@ NGINX_TLS="$(tls_params "$NGINX_HTTPS_PORT")"
 MWRASP_TLS=""
 [ "$SKIP_MWRASP" != 1 ] && MWRASP_TLS="$(tls_params "$MWRASP_HTTPS_PORT")"
 
-# ---------------------------------------------------------------------------------------------
-# Throughput and latency.
-for c in "${CASES[@]}"; do run_case "$c"; done
-
-# RSS with idle keep-alive connections (after the load above: the harsher, realistic state).
+# RSS with idle keep-alive connections.
 IDLE_BASE="" IDLE_WITH="" IDLE_OPEN=""
 idle_rss() {  # idle_rss PORT PID MODE(single|tree): sets IDLE_BASE/IDLE_WITH (KiB) and IDLE_OPEN
   local port="$1" pid="$2" mode="$3" i reader=rss_kib
@@ -446,6 +442,20 @@ idle_rss() {  # idle_rss PORT PID MODE(single|tree): sets IDLE_BASE/IDLE_WITH (K
   sed 's/^/[bench]   /' "$TMP/idle.err" >&2
   log "  port $port: RSS $(mib "$IDLE_BASE") MiB idle, $(mib "$IDLE_WITH") MiB with the connections; $IDLE_OPEN still open"
 }
+# The connections' own cost, on the fresh server before any load (the figure after the load
+# below also holds what ingestion left: queues, caches, allocator arenas).
+MWRASP_FRESH_BASE="" MWRASP_FRESH_CONN=""
+if [ "$SKIP_MWRASP" != 1 ]; then
+  log "RSS with $IDLE_CONNS idle keep-alive connections, fresh server"
+  idle_rss "$MWRASP_HTTP_PORT" "$MWRASP_PID" single
+  MWRASP_FRESH_BASE="$IDLE_BASE" MWRASP_FRESH_CONN="$IDLE_WITH"
+fi
+
+# ---------------------------------------------------------------------------------------------
+# Throughput and latency.
+for c in "${CASES[@]}"; do run_case "$c"; done
+
+# After the load above: the harsher, realistic state.
 log "RSS with $IDLE_CONNS idle keep-alive connections"
 idle_rss "$NGINX_HTTP_PORT" "$NGINX_PID" tree
 NGINX_RSS_BASE="$IDLE_BASE" NGINX_RSS_CONN="$IDLE_WITH" NGINX_IDLE_OPEN="$IDLE_OPEN"
@@ -550,7 +560,14 @@ report() {
     rss_verdict="$(verdict le "$(mib "$MWRASP_RSS_CONN")" "$TARGET_RSS_MIB")"
   fi
   n_rss="$(mib "$NGINX_RSS_BASE") / $(mib "$NGINX_RSS_CONN") MiB"
-  printf '| RSS idle / with %s idle connections | %s | %s | | | | <= %s MiB with %s idle connections | %s |\n' \
+  local f_rss="n/a" f_verdict="n/a"
+  if [ -n "$MWRASP_FRESH_CONN" ]; then
+    f_rss="$(mib "$MWRASP_FRESH_BASE") / $(mib "$MWRASP_FRESH_CONN") MiB"
+    f_verdict="$(verdict le "$(mib "$MWRASP_FRESH_CONN")" "$TARGET_RSS_MIB")"
+  fi
+  printf '| RSS idle / with %s idle connections, fresh server | %s | | | | | <= %s MiB with %s idle connections | %s |\n' \
+    "$(commas "$IDLE_CONNS")" "$f_rss" "$TARGET_RSS_MIB" "$(commas "$IDLE_CONNS")" "$f_verdict"
+  printf '| RSS idle / with %s idle connections, after the load above | %s | %s | | | | <= %s MiB with %s idle connections | %s |\n' \
     "$(commas "$IDLE_CONNS")" "$m_rss" "$n_rss" "$TARGET_RSS_MIB" "$(commas "$IDLE_CONNS")" "$rss_verdict"
   # Bulk ingestion in events per second.
   local bulk_rps="" bulk_eps="n/a" bulk_verdict="n/a"
@@ -568,7 +585,7 @@ report() {
   echo
   echo "- ratio = MWRASP req/s / nginx req/s, both measured in this run on this machine; p99 from wrk's latency distribution."
   echo "- nginx RSS is master + 2 workers; MWRASP RSS is its one process (VmRSS from /proc/PID/status)."
-  echo "- RSS 'idle' is read after the load above, just before opening the idle connections; $(commas "$IDLE_CONNS") connections each made one keep-alive GET /healthz and then stayed idle; still open when RSS was read: nginx ${NGINX_IDLE_OPEN:-?}, MWRASP ${MWRASP_IDLE_OPEN:-n/a}."
+  echo "- RSS 'fresh server' is read right after start-up, before any load; 'after the load above' is read after it, just before opening the idle connections (nginx: after the load only); $(commas "$IDLE_CONNS") connections each made one keep-alive GET /healthz and then stayed idle; still open when RSS was read: nginx ${NGINX_IDLE_OPEN:-?}, MWRASP ${MWRASP_IDLE_OPEN:-n/a}."
   if [ "$SKIP_MWRASP" != 1 ]; then
     echo "- MWRASP RSS right after start-up: $(mib "$MWRASP_RSS_START") MiB; shutdown on SIGTERM: $MWRASP_SHUTDOWN."
   fi
