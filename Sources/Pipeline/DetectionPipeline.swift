@@ -404,10 +404,12 @@ public final class DetectionPipeline: Sendable {
                 if finding.type == .siemAlert, let alertID, let incidentID = detection.incidentID {
                     remember(alertID: alertID, AlertFinding(incidentID: incidentID, detectionID: detection.id))
                 }
+                // Its JSON is made by the commit, beside this thread (`DeferredDocument`).
+                let judged = detection
                 batch.detections.append(DetectionRow(
                     id: detection.id, detectorID: finding.detectorID, type: finding.type.rawValue,
                     severity: finding.severity.rawValue, incidentID: detection.incidentID, detectedAt: detectedAt,
-                    document: DetectionView(detection).encoded()))
+                    encoding: { DetectionView(judged).encoded() }))
             }
         }
         let repeatStarted = DispatchTime.now().uptimeNanoseconds

@@ -134,8 +134,9 @@ public final class IncidentService: IncidentCorrelator {
         }
         // The book's current snapshot: a PATCH since correlation must not be overwritten by an
         // older copy.
-        batch.incidents += due.compactMap { book.incident(id: $0).map(Self.row) }
-        batch.timeline += entries.map(Self.row)
+        // Encoded by the commit, beside correlation, not on this thread (`DeferredDocument`).
+        batch.incidents += due.compactMap { book.incident(id: $0).map(Self.deferredRow) }
+        batch.timeline += entries.map(Self.deferredRow)
     }
 
     /// A change made outside the pipeline (PATCH, milestones): its rows, for the caller to save.
@@ -163,6 +164,18 @@ public final class IncidentService: IncidentCorrelator {
 
     static func row(_ entry: TimelineEntry) -> TimelineRow {
         TimelineRow(incidentID: entry.incidentID, at: entry.time, document: entry.jsonBytes())
+    }
+
+    /// `row`, with the JSON made when the row is committed.
+    static func deferredRow(_ incident: Incident) -> IncidentRow {
+        IncidentRow(
+            id: incident.id, status: incident.status.rawValue, severity: incident.severity.rawValue,
+            phase: incident.phase.rawValue, createdAt: incident.openedAt, updatedAt: incident.updatedAt,
+            encoding: { incident.jsonBytes() })
+    }
+
+    static func deferredRow(_ entry: TimelineEntry) -> TimelineRow {
+        TimelineRow(incidentID: entry.incidentID, at: entry.time, encoding: { entry.jsonBytes() })
     }
 
     static func encode<T: Encodable>(_ value: T) -> [UInt8] {

@@ -1,4 +1,5 @@
 import MWRASPCore
+import Synchronization
 import Testing
 @testable import Storage
 
@@ -20,6 +21,36 @@ import Testing
         let rest = try await store.events(afterSequence: all[0].sequence, limit: 1)
         #expect(rest.map(\.event.id) == [repeatOfFirst.id])
         #expect(try await store.lastEventSequence() == all[2].sequence)
+        await store.close()
+    }
+
+    /// Rows built with `encoding:` are encoded by the commit (not before), and what is stored
+    /// is what the encoding made.
+    @Test func deferredDocumentsAreEncodedByTheCommit() async throws {
+        let directory = TemporaryDirectory()
+        let store = try Sample.store(directory)
+        let calls = Mutex(0)
+        func encoded(_ text: String) -> @Sendable () -> [UInt8] {
+            { calls.withLock { $0 += 1 }; return Array(text.utf8) }
+        }
+        var batch = DetectionBatch()
+        batch.detections = [DetectionRow(id: "det_d1", detectorID: "rule-a", type: "sigma", severity: 1, incidentID: "inc_d",
+                                         detectedAt: 1, encoding: encoded(#"{"id":"det_d1"}"#))]
+        batch.incidents = [IncidentRow(id: "inc_d", status: "open", severity: 3, phase: "detection", createdAt: 1, updatedAt: 1,
+                                       encoding: encoded(#"{"id":"inc_d"}"#))]
+        batch.timeline = [TimelineRow(incidentID: "inc_d", at: 1, encoding: encoded("[1]"))]
+        var gathered = DetectionBatch()
+        gathered.absorb(batch)
+        #expect(calls.withLock { $0 } == 0)
+        try await store.commit(gathered)
+        #expect(calls.withLock { $0 } == 3)
+        #expect(try await store.detection(id: "det_d1") == Array(#"{"id":"det_d1"}"#.utf8))
+        #expect(try await store.incident(id: "inc_d") == Array(#"{"id":"inc_d"}"#.utf8))
+        #expect(try await store.timeline(incidentID: "inc_d") == [Array("[1]".utf8)])
+        // The same through saveIncidents (PATCH, ticks).
+        try await store.saveIncidents([IncidentRow(id: "inc_d", status: "open", severity: 4, phase: "containment", createdAt: 1,
+                                                   updatedAt: 2, encoding: encoded(#"{"id":"inc_d","v":2}"#))], timeline: [])
+        #expect(try await store.incident(id: "inc_d") == Array(#"{"id":"inc_d","v":2}"#.utf8))
         await store.close()
     }
 

@@ -17,7 +17,8 @@ public protocol DetectionStore: Sendable {
 
     /// One transaction: the detections, the incident snapshots and timeline entries they caused,
     /// and the pipeline checkpoint. Because the checkpoint commits with the results, a crash
-    /// never loses a detection and never repeats one.
+    /// never loses a detection and never repeats one. Rows built with a deferred document
+    /// (`encoding:`) are encoded here, before the write (`DetectionBatch.encodeDocuments`).
     func commit(_ batch: DetectionBatch) async throws(StoreError)
     func checkpoint(_ name: String) async throws(StoreError) -> Int64?
 
@@ -29,7 +30,8 @@ public protocol DetectionStore: Sendable {
     /// Every incident snapshot updated at or after `since` (ms), for rebuilding the in-memory
     /// correlation state after a restart.
     func incidents(updatedSince since: Int64) async throws(StoreError) -> [[UInt8]]
-    /// Stores incident snapshots and timeline entries outside a detection batch (PATCH, SLA ticks).
+    /// Stores incident snapshots and timeline entries outside a detection batch (PATCH, SLA ticks);
+    /// deferred documents are encoded first, as by `commit`.
     func saveIncidents(_ incidents: [IncidentRow], timeline: [TimelineRow]) async throws(StoreError)
     func timeline(incidentID: String) async throws(StoreError) -> [[UInt8]]
 
@@ -63,8 +65,9 @@ public struct DetectionRow: Sendable, Equatable {
     public var severity: Int
     public var incidentID: String?
     public var detectedAt: Int64
-    /// The API's JSON for it.
+    /// The API's JSON for it (empty until `encodeDocument` when made with `encoding:`).
     public var document: [UInt8]
+    var deferred: DeferredDocument?
 
     public init(id: String, detectorID: String, type: String, severity: Int, incidentID: String?, detectedAt: Int64, document: [UInt8]) {
         self.id = id
@@ -75,6 +78,15 @@ public struct DetectionRow: Sendable, Equatable {
         self.detectedAt = detectedAt
         self.document = document
     }
+
+    /// The document made later by `encoding` (see `DeferredDocument`).
+    public init(id: String, detectorID: String, type: String, severity: Int, incidentID: String?, detectedAt: Int64,
+                encoding: @escaping @Sendable () -> [UInt8]) {
+        self.init(id: id, detectorID: detectorID, type: type, severity: severity, incidentID: incidentID, detectedAt: detectedAt, document: [])
+        deferred = DeferredDocument(encoding)
+    }
+
+    public mutating func encodeDocument() { deferred?.encode(into: &document, clearing: &deferred) }
 }
 
 public struct IncidentRow: Sendable, Equatable {
@@ -85,6 +97,7 @@ public struct IncidentRow: Sendable, Equatable {
     public var createdAt: Int64
     public var updatedAt: Int64
     public var document: [UInt8]
+    var deferred: DeferredDocument?
 
     public init(id: String, status: String, severity: Int, phase: String, createdAt: Int64, updatedAt: Int64, document: [UInt8]) {
         self.id = id
@@ -95,18 +108,55 @@ public struct IncidentRow: Sendable, Equatable {
         self.updatedAt = updatedAt
         self.document = document
     }
+
+    /// The document made later by `encoding` (see `DeferredDocument`).
+    public init(id: String, status: String, severity: Int, phase: String, createdAt: Int64, updatedAt: Int64,
+                encoding: @escaping @Sendable () -> [UInt8]) {
+        self.init(id: id, status: status, severity: severity, phase: phase, createdAt: createdAt, updatedAt: updatedAt, document: [])
+        deferred = DeferredDocument(encoding)
+    }
+
+    public mutating func encodeDocument() { deferred?.encode(into: &document, clearing: &deferred) }
 }
 
 public struct TimelineRow: Sendable, Equatable {
     public var incidentID: String
     public var at: Int64
     public var document: [UInt8]
+    var deferred: DeferredDocument?
 
     public init(incidentID: String, at: Int64, document: [UInt8]) {
         self.incidentID = incidentID
         self.at = at
         self.document = document
     }
+
+    /// The document made later by `encoding` (see `DeferredDocument`).
+    public init(incidentID: String, at: Int64, encoding: @escaping @Sendable () -> [UInt8]) {
+        self.init(incidentID: incidentID, at: at, document: [])
+        deferred = DeferredDocument(encoding)
+    }
+
+    public mutating func encodeDocument() { deferred?.encode(into: &document, clearing: &deferred) }
+}
+
+/// A row's JSON made when the row is committed rather than when it is built. The detection
+/// pipeline builds rows on its one correlation thread; in an alert burst, encoding every new
+/// detection and incident snapshot there was about a quarter of that thread's time, and every
+/// event behind it waited. `SQLiteStore.commit` encodes deferred documents on the committing
+/// task, which runs beside correlation, before it hands the rows to SQLite's writer.
+/// Compared by identity (two rows are equal when they defer to the same encoding).
+final class DeferredDocument: Sendable, Equatable {
+    private let make: @Sendable () -> [UInt8]
+
+    init(_ make: @escaping @Sendable () -> [UInt8]) { self.make = make }
+
+    func encode(into document: inout [UInt8], clearing slot: inout DeferredDocument?) {
+        document = make()
+        slot = nil
+    }
+
+    static func == (lhs: DeferredDocument, rhs: DeferredDocument) -> Bool { lhs === rhs }
 }
 
 public struct DetectionBatch: Sendable {
@@ -119,6 +169,13 @@ public struct DetectionBatch: Sendable {
     public init() {}
 
     public var isEmpty: Bool { detections.isEmpty && incidents.isEmpty && timeline.isEmpty && checkpoints.isEmpty }
+
+    /// Makes every deferred document (see `DeferredDocument`); `commit` does it first.
+    public mutating func encodeDocuments() {
+        for index in detections.indices { detections[index].encodeDocument() }
+        for index in incidents.indices { incidents[index].encodeDocument() }
+        for index in timeline.indices { timeline[index].encodeDocument() }
+    }
 
     /// Adds a later batch to this one, so both commit in one transaction. An incident in both
     /// is written once, as the later snapshot (a snapshot is the incident's whole state);

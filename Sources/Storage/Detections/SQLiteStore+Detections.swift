@@ -53,6 +53,10 @@ extension SQLiteStore: DetectionStore {
 
     public func commit(_ batch: DetectionBatch) async throws(StoreError) {
         guard !batch.isEmpty else { return }
+        // Deferred documents are made here, on the caller's task, not on SQLite's writer.
+        var encoded = batch
+        encoded.encodeDocuments()
+        let batch = encoded
         // Derived data: after a power loss a lost commit rolls back together with its checkpoint
         // and the pipeline judges those events again, so this commit need not fsync.
         try await writeRederivable { db in
@@ -114,7 +118,11 @@ extension SQLiteStore: DetectionStore {
 
     public func saveIncidents(_ incidents: [IncidentRow], timeline: [TimelineRow]) async throws(StoreError) {
         guard !incidents.isEmpty || !timeline.isEmpty else { return }
-        try await write { db in try Self.save(incidents, timeline, db) }
+        var (encodedIncidents, encodedTimeline) = (incidents, timeline)
+        for index in encodedIncidents.indices { encodedIncidents[index].encodeDocument() }
+        for index in encodedTimeline.indices { encodedTimeline[index].encodeDocument() }
+        let (rows, entries) = (encodedIncidents, encodedTimeline)
+        try await write { db in try Self.save(rows, entries, db) }
     }
 
     public func timeline(incidentID: String) async throws(StoreError) -> [[UInt8]] {
