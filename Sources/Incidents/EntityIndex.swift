@@ -132,12 +132,14 @@ struct EntityIndex: Sendable {
             slots.reserveCapacity(largest)
             groups.reserveCapacity(largest)
         }
-        func add(_ list: [Posting], of handle: Handle, through bit: SharedKinds, to slot: Int) {
+        /// The postings of `list` within the window gain `bit` in their incident's group;
+        /// `addingNew: false` leaves out findings the group does not hold yet.
+        func add(_ list: [Posting], through bit: SharedKinds, to slot: Int, addingNew: Bool = true) {
             for posting in list where abs(posting.eventTime - eventTime) <= window {
                 if let index = groups[slot].members.firstIndex(where: { $0.findingIndex == posting.findingIndex }) {
                     groups[slot].members[index].shared.insert(bit)
-                } else {
-                    groups[slot].members.append(Candidate(incident: handle, findingIndex: posting.findingIndex, shared: bit))
+                } else if addingNew {
+                    groups[slot].members.append(Candidate(incident: groups[slot].incident, findingIndex: posting.findingIndex, shared: bit))
                 }
             }
         }
@@ -152,7 +154,7 @@ struct EntityIndex: Sendable {
                     slots[handle] = slot
                     groups.append((handle, []))
                 }
-                add(list, of: handle, through: bit, to: slot)
+                add(list, through: bit, to: slot)
             }
         }
         if let deferred {
@@ -160,19 +162,10 @@ struct EntityIndex: Sendable {
             // Only findings already reached gain the bit: one reached through this kind alone
             // cannot join.
             for slot in groups.indices {
-                guard let list = byIncident[groups[slot].incident] else { continue }
-                for posting in list where abs(posting.eventTime - eventTime) <= window {
-                    if let index = groups[slot].members.firstIndex(where: { $0.findingIndex == posting.findingIndex }) {
-                        groups[slot].members[index].shared.insert(bit)
-                    }
-                }
+                if let list = byIncident[groups[slot].incident] { add(list, through: bit, to: slot, addingNew: false) }
             }
         }
-        if groups.count == 1 { return groups[0].members }
-        var all: [Candidate] = []
-        all.reserveCapacity(groups.reduce(0) { $0 + $1.members.count })
-        for group in groups { all.append(contentsOf: group.members) }
-        return all
+        return groups.count == 1 ? groups[0].members : groups.flatMap(\.members)
     }
 
     mutating func remove(_ incidentID: String) {

@@ -153,14 +153,7 @@ public struct Event: Sendable, Equatable {
     }
 
     /// The same event without its document and original (one new box, not two).
-    public func withoutBytes() -> Event {
-        var fields = box.fields
-        fields.document = []
-        fields.original = []
-        var copy = self
-        copy.box = Box(fields)
-        return copy
-    }
+    public func withoutBytes() -> Event { withBytes(document: [], original: []) }
 
     public init(id: EventID, timestamp: Int64, receivedAt: Int64, source: EventSource, kind: EventKind,
                 dataset: String? = nil, severity: Severity? = nil, title: String? = nil,

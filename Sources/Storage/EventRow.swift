@@ -31,11 +31,10 @@ enum EventRow {
         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,X'',X'',?,?,?)
         """
 
-    /// Decodes a row selected with `columns`, in order.
-    /// `withBytes: false` leaves the document and original empty (no read of the log): for
-    /// callers that need only the typed fields.
-    static func decode(_ row: Row, log: EventLog, withBytes: Bool = true) throws(StoreError) -> StoredEvent {
-        let (stored, span) = try decode(row, bytesInLog: withBytes)
+    /// Decodes a row selected with `columns`, in order, bytes and all (one row: a read of its
+    /// own; readers of many rows use `decode(_:bytesInLog:)` and `DeferredBytes`).
+    static func decode(_ row: Row, log: EventLog) throws(StoreError) -> StoredEvent {
+        let (stored, span) = try decode(row, bytesInLog: true)
         guard let span else { return stored }
         let (document, original) = try log.read(position: span.position, lengths: span.first, span.second)
         return StoredEvent(event: stored.event.withBytes(document: document, original: original), alertID: stored.alertID)

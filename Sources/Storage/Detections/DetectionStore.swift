@@ -58,7 +58,7 @@ public struct SequencedEvent: Sendable {
     }
 }
 
-public struct DetectionRow: Sendable, Equatable {
+public struct DetectionRow: Sendable, Equatable, DeferrableDocument {
     public var id: String
     public var detectorID: String
     public var type: String
@@ -85,11 +85,9 @@ public struct DetectionRow: Sendable, Equatable {
         self.init(id: id, detectorID: detectorID, type: type, severity: severity, incidentID: incidentID, detectedAt: detectedAt, document: [])
         deferred = DeferredDocument(encoding)
     }
-
-    public mutating func encodeDocument() { deferred?.encode(into: &document, clearing: &deferred) }
 }
 
-public struct IncidentRow: Sendable, Equatable {
+public struct IncidentRow: Sendable, Equatable, DeferrableDocument {
     public var id: String
     public var status: String
     public var severity: Int
@@ -115,11 +113,9 @@ public struct IncidentRow: Sendable, Equatable {
         self.init(id: id, status: status, severity: severity, phase: phase, createdAt: createdAt, updatedAt: updatedAt, document: [])
         deferred = DeferredDocument(encoding)
     }
-
-    public mutating func encodeDocument() { deferred?.encode(into: &document, clearing: &deferred) }
 }
 
-public struct TimelineRow: Sendable, Equatable {
+public struct TimelineRow: Sendable, Equatable, DeferrableDocument {
     public var incidentID: String
     public var at: Int64
     public var document: [UInt8]
@@ -136,8 +132,6 @@ public struct TimelineRow: Sendable, Equatable {
         self.init(incidentID: incidentID, at: at, document: [])
         deferred = DeferredDocument(encoding)
     }
-
-    public mutating func encodeDocument() { deferred?.encode(into: &document, clearing: &deferred) }
 }
 
 /// A row's JSON made when the row is committed rather than when it is built. The detection
@@ -147,16 +141,26 @@ public struct TimelineRow: Sendable, Equatable {
 /// task, which runs beside correlation, before it hands the rows to SQLite's writer.
 /// Compared by identity (two rows are equal when they defer to the same encoding).
 final class DeferredDocument: Sendable, Equatable {
-    private let make: @Sendable () -> [UInt8]
+    let make: @Sendable () -> [UInt8]
 
     init(_ make: @escaping @Sendable () -> [UInt8]) { self.make = make }
 
-    func encode(into document: inout [UInt8], clearing slot: inout DeferredDocument?) {
-        document = make()
-        slot = nil
-    }
-
     static func == (lhs: DeferredDocument, rhs: DeferredDocument) -> Bool { lhs === rhs }
+}
+
+/// A row whose document may be deferred.
+protocol DeferrableDocument {
+    var document: [UInt8] { get set }
+    var deferred: DeferredDocument? { get set }
+}
+
+extension DeferrableDocument {
+    /// Makes the deferred document, if any.
+    mutating func encodeDocument() {
+        guard let deferred else { return }
+        document = deferred.make()
+        self.deferred = nil
+    }
 }
 
 public struct DetectionBatch: Sendable {
@@ -171,7 +175,7 @@ public struct DetectionBatch: Sendable {
     public var isEmpty: Bool { detections.isEmpty && incidents.isEmpty && timeline.isEmpty && checkpoints.isEmpty }
 
     /// Makes every deferred document (see `DeferredDocument`); `commit` does it first.
-    public mutating func encodeDocuments() {
+    mutating func encodeDocuments() {
         for index in detections.indices { detections[index].encodeDocument() }
         for index in incidents.indices { incidents[index].encodeDocument() }
         for index in timeline.indices { timeline[index].encodeDocument() }
