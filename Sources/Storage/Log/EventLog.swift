@@ -33,15 +33,14 @@ final class EventLog: @unchecked Sendable {
     private(set) var isDirect = false
     /// A failed write that could not be undone leaves the log unusable until restart.
     private var broken: String?
-    /// The current segment's file is written (zeros or frames) up to this offset, so a frame
-    /// written below it changes neither the file's size nor its block allocation.
-    private var preparedEnd: Int64 = 0
-    private let zeros = AlignedBuffer(capacity: EventLog.zeroChunk)
+    /// Zero-fills the current segment ahead of the frames, beside the writer.
+    private let preparer = SegmentPreparer()
+    /// The current segment's file size when the writer opened it.
+    private var openedSize: Int64 = 0
 
     init(directory: String, segmentBytes: Int64 = LogFormat.segmentBytes) throws(StoreError) {
         self.directory = directory
         self.segmentBytes = segmentBytes
-        zeros.base.initializeMemory(as: UInt8.self, repeating: 0, count: zeros.capacity)
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let names = try FileManager.default.contentsOfDirectory(atPath: directory)
@@ -131,7 +130,7 @@ final class EventLog: @unchecked Sendable {
         guard ftruncate(writer, off_t(position - start)) == 0 else {
             throw .database("event log: cannot truncate \(segmentPath(start)): \(Self.lastError())")
         }
-        preparedEnd = position - start
+        preparer.use(path: segmentPath(start), size: position - start, limit: segmentBytes, direct: isDirect)
         // The segment may have just been created (or segments removed): make the directory
         // durable before anything written into it is acknowledged.
         syncDirectory()
@@ -148,46 +147,34 @@ final class EventLog: @unchecked Sendable {
         if endPosition - writerStart >= segmentBytes {
             try startSegment(at: endPosition)
         }
-        let offset = off_t(endPosition - writerStart)
-        try prepare(through: Int64(offset) + Int64(frame.count))
+        let offset = endPosition - writerStart
+        let end = offset + Int64(frame.count)
         // The descriptor is O_DSYNC: the write returns once the frame is on stable storage,
-        // and into blocks written before (`prepare`) it needs no metadata update, so there is
-        // no separate fdatasync (under load that halved the time a frame takes).
-        let written = write(frame, at: offset)
+        // and into blocks written before (by the preparer) it needs no metadata update, so
+        // there is no separate fdatasync (under load that halved the time a frame takes).
+        preparer.willWrite(from: offset, to: end)
+        var written = write(frame, at: off_t(offset))
+        if written < 0, errno == EINVAL, isDirect {
+            // The file system took O_DIRECT at open but refuses it for writes: buffered,
+            // synchronous writes from now on.
+            try openWriter(segmentStart: writerStart, direct: false)
+            preparer.use(path: segmentPath(writerStart), size: offset, limit: segmentBytes, direct: false)
+            preparer.willWrite(from: offset, to: end)
+            written = write(frame, at: off_t(offset))
+        }
         guard written == frame.count else {
             let reason = "event log: write failed: \(Self.lastError())"
             // Cut the partial frame off so the next frame lands where recovery expects it.
-            if ftruncate(writer, offset) != 0 || fdatasync(writer) != 0 { broken = reason }
-            preparedEnd = Int64(offset)
+            if ftruncate(writer, off_t(offset)) != 0 || fdatasync(writer) != 0 { broken = reason }
+            preparer.truncated(to: offset)
             throw .database(reason)
         }
+        preparer.didWrite(through: end)
         endPosition += Int64(frame.count)
     }
 
-    /// Zero-fills the segment ahead of the frames, in chunks that double up to 16 MiB, so
-    /// frame writes land in allocated, already-written blocks. Recovery reads zeros as the end
-    /// of the log (no magic); a torn frame or zeros past the end are cut off at open.
-    private func prepare(through needed: Int64) throws(StoreError) {
-        guard needed > preparedEnd else { return }
-        let chunk = min(Int64(Self.zeroChunk) * 16, max(Int64(Self.zeroChunk), preparedEnd))
-        let target = max(needed, preparedEnd + chunk)
-        while preparedEnd < target {
-            let count = Int(min(Int64(zeros.capacity), target - preparedEnd))
-            let result = pwrite(writer, zeros.base, count, off_t(preparedEnd))
-            if result < 0, errno == EINTR { continue }
-            if result < 0, errno == EINVAL, isDirect {
-                // The file system refused O_DIRECT: fall back to buffered, synchronous writes
-                // (reopening also re-reads how far the file is written).
-                try openWriter(segmentStart: writerStart, direct: false)
-                continue
-            }
-            guard result > 0 else {
-                throw .database("event log: cannot extend \(segmentPath(writerStart)): \(Self.lastError())")
-            }
-            // A short write still advances; the rest is written by the next round.
-            preparedEnd += Int64(result)
-        }
-    }
+    /// How far the current segment is written (frames or zeros), for tests.
+    var preparedEnd: Int64 { preparer.preparedEnd }
 
     private func write(_ frame: AlignedBuffer, at offset: off_t) -> Int {
         var done = 0
@@ -204,6 +191,7 @@ final class EventLog: @unchecked Sendable {
 
     private func startSegment(at position: Int64) throws(StoreError) {
         try openWriter(segmentStart: position)
+        preparer.use(path: segmentPath(position), size: openedSize, limit: segmentBytes, direct: isDirect)
         segments.withLock { $0.starts.append(position) }
         // The new file's directory entry must be durable before anything in it is acknowledged.
         syncDirectory()
@@ -230,11 +218,8 @@ final class EventLog: @unchecked Sendable {
         writer = fd
         writerStart = segmentStart
         var status = stat()
-        preparedEnd = fstat(fd, &status) == 0 ? Int64(status.st_size) : 0
+        openedSize = fstat(fd, &status) == 0 ? Int64(status.st_size) : 0
     }
-
-    /// Zeros written ahead of the frames per call (the buffer's size).
-    static let zeroChunk = 1 << 20
 
     // MARK: Reading
 
@@ -424,6 +409,7 @@ final class EventLog: @unchecked Sendable {
     }
 
     func close() {
+        preparer.stop()
         if writer >= 0 {
             Glibc.close(writer)
             writer = -1
@@ -453,7 +439,7 @@ final class EventLog: @unchecked Sendable {
 
     /// O_DIRECT: a GNU extension Glibc's Swift module does not export, and its value differs by
     /// architecture (asm-generic 040000; arm and arm64 0200000).
-    private static var directFlag: Int32 {
+    static var directFlag: Int32 {
         #if arch(arm64) || arch(arm)
         return 0o200000
         #else
