@@ -94,8 +94,12 @@ import Testing
             if rng.percent(5), let command = fields.removeValue(forKey: "CommandLine") { fields["Command Line"] = command }
             fields.removeValue(forKey: "EventID")
             let input = SigmaTestSupport.windows(eventID, fields)
+            // Three times: the second sighting of a value is remembered by the scan memo and
+            // the third is answered from it (SigmaScanMemo); every answer must be the same.
             let indexed = set.matches(input).map(\.id).sorted()
+            let again = [set.matches(input).map(\.id).sorted(), set.matches(input).map(\.id).sorted()]
             let exhaustive = set.matchesWithoutPrefilter(input).sorted()
+            if again.contains(where: { $0 != indexed }) { mismatches.append("\(category) \(fields): repeated evaluation \(again) first \(indexed)") }
             events += 1
             if !exhaustive.isEmpty { matched += 1 }
             totalMatches += exhaustive.count

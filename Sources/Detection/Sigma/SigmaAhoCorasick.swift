@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A multi-pattern matcher (Aho-Corasick compiled to a full DFA over byte classes), built
 /// once per rule set: one pass over an event's values finds every prefilter needle present.
 /// Matching is ASCII case-insensitive (upper and lower case letters share a class, needles
@@ -13,6 +15,9 @@ final class SigmaAhoCorasick: Sendable {
     private let firstOutput: [Int32]      // state -> first state with a needle on its fail chain (itself included), or -1
     private let nextOutput: [Int32]       // output state -> next output state on the fail chain, or -1
     let stateCount: Int
+    /// Unique in the process: what `SigmaScanMemo` tells automata apart by.
+    let id: UInt32 = SigmaAhoCorasick.nextID.add(1, ordering: .relaxed).newValue
+    private static let nextID = Atomic<UInt32>(0)
 
     /// `needles[i]` is needle id i (folded, non-empty, already truncated and unique).
     init(needles: [[UInt8]]) {

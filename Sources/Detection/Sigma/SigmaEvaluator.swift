@@ -84,7 +84,10 @@ final class SigmaEvaluator {
                     }
                     if inPlace {
                         doc.bytes.withUnsafeBufferPointer { bytes in
-                            automaton.scan(bytes.baseAddress!, Int(n.start), Int(n.end), escaped: n.escaped, into: &hits)
+                            let value = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[Int(n.start)..<Int(n.end)])
+                            scratch.scanMemo.hits(automaton: automaton.id, escaped: n.escaped, value, into: &hits) { hits in
+                                automaton.scan(bytes.baseAddress!, Int(n.start), Int(n.end), escaped: n.escaped, into: &hits)
+                            }
                         }
                         return
                     }
@@ -98,7 +101,10 @@ final class SigmaEvaluator {
                 guard let base = raw.baseAddress else { return }  // only empty values
                 for v in Int(field.first)..<Int(field.first + field.count) {
                     let span = spans[v]
-                    automaton.scan(base, Int(span.x), Int(span.x + span.y), escaped: false, into: &hits)
+                    let value = UnsafeRawBufferPointer(start: base + Int(span.x), count: Int(span.y))
+                    scratch.scanMemo.hits(automaton: automaton.id, escaped: false, value, into: &hits) { hits in
+                        automaton.scan(base, Int(span.x), Int(span.x + span.y), escaped: false, into: &hits)
+                    }
                 }
             }
         }

@@ -24,6 +24,8 @@ final class SigmaEvaluatorScratch: @unchecked Sendable {
     var candidates: [UInt64] = []
     var hits: [Int32] = []
     var keywordBytes: [UInt8] = []
+    /// Prefilter scans of values seen before (kept from event to event, bounded by itself).
+    var scanMemo = SigmaScanMemo()
 
     init(slots: Int) {
         cacheIndex = [Int32](repeating: -1, count: slots)
