@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The detection benchmark (issue 4): every SigmaHQ rule of the shared test data and 100,000 IOCs
-# loaded, over a mix of SigmaHQ's regression samples, ordinary SIEM alerts (5,000 distinct,
+# loaded, over a mix of SigmaHQ's regression samples, ordinary SIEM alerts (2,000 distinct,
 # repeating), benign Sysmon process creations and catalog telemetry. Reports
 #   - events/s through the detectors alone (1 thread, 2 threads),
 #   - events/s through the whole pipeline (store -> detectors -> incidents -> commit),

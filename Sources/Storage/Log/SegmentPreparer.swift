@@ -25,7 +25,6 @@ final class SegmentPreparer: @unchecked Sendable {
     private struct State {
         /// This thread's descriptor for the current segment (-1: nothing to prepare).
         var fd: Int32 = -1
-        var direct = false
         var path = ""
         /// Zeros are not written at or past this offset (the segment's size).
         var limit: Int64 = 0
@@ -59,7 +58,6 @@ final class SegmentPreparer: @unchecked Sendable {
         waitForChunk()
         if state.fd >= 0 { Glibc.close(state.fd) }
         state.fd = Self.open(path, direct: direct)
-        state.direct = direct && state.fd >= 0
         state.path = path
         state.limit = limit
         state.frontier = size
@@ -75,17 +73,14 @@ final class SegmentPreparer: @unchecked Sendable {
     }
 
     /// The writer is about to write a frame over `offset..<end`: no zeros will be written there
-    /// from now on, and a zero chunk under way over it is waited for. Returns whether the
-    /// frame's bytes were already prepared.
-    @discardableResult
-    func willWrite(from offset: Int64, to end: Int64) -> Bool {
+    /// from now on, and a zero chunk under way over it is waited for (one 1 MiB write at most).
+    func willWrite(from offset: Int64, to end: Int64) {
         condition.lock()
         defer { condition.unlock() }
         state.frontier = max(state.frontier, end)
         while let chunk = state.inFlight, chunk.lowerBound < end, chunk.upperBound > offset {
             condition.wait()
         }
-        return state.prepared >= end
     }
 
     /// The frame is written (through `end`), or was cut off at `end` after a failed write.
@@ -160,7 +155,6 @@ final class SegmentPreparer: @unchecked Sendable {
                 // synchronous writes from now on (as the writer falls back to).
                 Glibc.close(state.fd)
                 state.fd = Self.open(state.path, direct: false)
-                state.direct = false
             case .failed:
                 // A full disk, say: leave preparing to the writer's own writes (each frame then
                 // allocates its blocks), and try again with the next segment.
