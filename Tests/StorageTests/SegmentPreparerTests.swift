@@ -16,13 +16,30 @@ import Testing
         (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? -1
     }
 
+    /// Reopens the log in `directory` and reads every frame back: where the frames end, and
+    /// their payloads in order.
+    private static func readBack(_ directory: borrowing TemporaryDirectory, segmentBytes: Int64) throws -> (end: Int64, payloads: [[UInt8]]) {
+        let log = try EventLog(directory: directory.path + "/log", segmentBytes: segmentBytes)
+        defer { log.close() }
+        var payloads: [[UInt8]] = []
+        let end = try log.scan(from: 0) { payload, _ throws(StoreError) in payloads.append(Array(payload)) }
+        return (end, payloads)
+    }
+
+    /// A log in `directory` opened for appending, holding one frame of `payload`, its first
+    /// segment prepared to the end.
+    private static func logWithOneFrame(_ directory: borrowing TemporaryDirectory, segmentBytes: Int64, _ payload: [UInt8]) async throws -> EventLog {
+        let log = try EventLog(directory: directory.path + "/log", segmentBytes: segmentBytes)
+        try log.openForAppend(at: 0)
+        try EventLogTests.appendFrame(payload, to: log, using: AlignedBuffer())
+        try await waitForPrepared(log, atLeast: segmentBytes)
+        return log
+    }
+
     @Test func zerosAreWrittenAheadOfTheFramesUpToTheSegmentsEnd() async throws {
         let directory = TemporaryDirectory()
         let segmentBytes: Int64 = 3 << 20
-        let log = try EventLog(directory: directory.path + "/log", segmentBytes: segmentBytes)
-        try log.openForAppend(at: 0)
-        try EventLogTests.appendFrame([UInt8](repeating: 7, count: 5_000), to: log, using: AlignedBuffer())
-        try await Self.waitForPrepared(log, atLeast: segmentBytes)
+        let log = try await Self.logWithOneFrame(directory, segmentBytes: segmentBytes, [UInt8](repeating: 7, count: 5_000))
         #expect(log.preparedEnd == segmentBytes)
         let path = log.segmentPath(0)
         // Prepared means written: the file has its blocks, and stops at the segment's size.
@@ -31,12 +48,9 @@ import Testing
         #expect(bytes[8192...].allSatisfy { $0 == 0 })
         log.close()
         // Zeros past the frames are the end of the log.
-        let reopened = try EventLog(directory: directory.path + "/log", segmentBytes: segmentBytes)
-        var payloads: [[UInt8]] = []
-        let end = try reopened.scan(from: 0) { payload, _ throws(StoreError) in payloads.append(Array(payload)) }
+        let (end, payloads) = try Self.readBack(directory, segmentBytes: segmentBytes)
         #expect(end == 8192)
         #expect(payloads == [[UInt8](repeating: 7, count: 5_000)])
-        reopened.close()
     }
 
     /// Frames written while the preparer writes zeros right beside them: 128 KiB segments roll
@@ -57,13 +71,10 @@ import Testing
         }
         let written = log.endPosition
         log.close()
-        let reopened = try EventLog(directory: directory.path + "/log", segmentBytes: segmentBytes)
-        var payloads: [[UInt8]] = []
-        let end = try reopened.scan(from: 0) { payload, _ throws(StoreError) in payloads.append(Array(payload)) }
+        let (end, payloads) = try Self.readBack(directory, segmentBytes: segmentBytes)
         #expect(end == written)
         #expect(payloads.count == expected.count)
         #expect(payloads == expected)
-        reopened.close()
     }
 
     /// After a restart the preparer continues from where the frames end (the torn tail cut off),
@@ -71,11 +82,7 @@ import Testing
     @Test func reopeningPreparesFromTheEndOfTheFrames() async throws {
         let directory = TemporaryDirectory()
         let segmentBytes: Int64 = 3 << 20
-        let log = try EventLog(directory: directory.path + "/log", segmentBytes: segmentBytes)
-        try log.openForAppend(at: 0)
-        try EventLogTests.appendFrame([UInt8](repeating: 1, count: 100), to: log, using: AlignedBuffer())
-        try await Self.waitForPrepared(log, atLeast: segmentBytes)
-        log.close()
+        try await Self.logWithOneFrame(directory, segmentBytes: segmentBytes, [UInt8](repeating: 1, count: 100)).close()
 
         let reopened = try EventLog(directory: directory.path + "/log", segmentBytes: segmentBytes)
         let end = try reopened.scan(from: 0) { _, _ throws(StoreError) in }
@@ -85,10 +92,8 @@ import Testing
         try await Self.waitForPrepared(reopened, atLeast: segmentBytes)
         #expect(reopened.preparedEnd == segmentBytes)
         reopened.close()
-        let again = try EventLog(directory: directory.path + "/log", segmentBytes: segmentBytes)
-        var firstBytes: [UInt8] = []
-        #expect(try again.scan(from: 0) { payload, _ throws(StoreError) in firstBytes.append(payload[0]) } == 8192)
-        #expect(firstBytes == [1, 2])
-        again.close()
+        let (frameEnd, payloads) = try Self.readBack(directory, segmentBytes: segmentBytes)
+        #expect(frameEnd == 8192)
+        #expect(payloads.map { $0[0] } == [1, 2])
     }
 }
