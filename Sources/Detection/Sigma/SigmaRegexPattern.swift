@@ -2,7 +2,8 @@ import Foundation
 
 /// A `|re` value, compiled once at load. Case-sensitive unless `|i`; `|m` makes ^ and $
 /// match at line ends, `|s` lets `.` match newlines. Three stages, cheapest first:
-/// 1. a required literal (when the pattern has one) must be in the value (byte search);
+/// 1. the literal runs every match contains (outside groups and classes) must all be in the
+///    value (byte searches, ASCII case-folded);
 /// 2. patterns in SigmaSimpleRegex's subset (155 of SigmaHQ's 217) run there, exactly;
 /// 3. the rest run on NSRegularExpression (ICU: PCRE-like syntax, and much faster than
 ///    Swift Regex on Linux). A pattern ICU cannot compile refuses the rule.
@@ -12,7 +13,8 @@ final class SigmaRegexPattern: Sendable {
     let source: String
     let ignoreCase: Bool, multiline: Bool, dotAll: Bool
     private let box: Box
-    private let required: [UInt8]?
+    /// Literal runs every match contains (folded, longest first): each must be in the value.
+    private let required: [[UInt8]]
     private let simple: SigmaSimpleRegex?
     /// A lower bound on the UTF-8 length of any match (0 when not derived).
     private let minimumLength: Int
@@ -33,7 +35,12 @@ final class SigmaRegexPattern: Sendable {
         self.multiline = multiline
         self.dotAll = dotAll
         self.box = Box(try NSRegularExpression(pattern: source, options: options))
-        self.required = Self.requiredLiteral(Array(source.utf8), minimum: 1).map(SigmaBytes.folded)
+        var runs: [[UInt8]] = []
+        for run in (Self.literalRuns(Array(source.utf8)) ?? []).map(SigmaBytes.folded).sorted(by: { $0.count > $1.count })
+        where !runs.contains(where: { SigmaBytes.find(run, in: $0, from: 0) != nil }) {
+            runs.append(run)  // a run inside a longer one is checked by that one
+        }
+        self.required = runs
         // Only "is there a match" matters, so a trailing optional group can go: a pattern
         // ending in `(...)?` matches somewhere exactly when the part before it does.
         let searched = Self.droppingTrailingOptionalGroup(Array(source.utf8)).map { String(decoding: $0, as: UTF8.self) } ?? source
@@ -133,7 +140,7 @@ final class SigmaRegexPattern: Sendable {
     /// Whether the value `raw` (ASCII-folded: `folded`, same length) matches.
     func matches(_ raw: UnsafeBufferPointer<UInt8>, _ folded: UnsafeBufferPointer<UInt8>) -> Bool {
         if raw.count < minimumLength { return false }
-        if let required, SigmaBytes.find(required, in: folded, from: 0) == nil { return false }
+        for literal in required where SigmaBytes.find(literal, in: folded, from: 0) == nil { return false }
         if let simple, let answer = simple.matches(raw) { return answer }
         let text = String(decoding: raw, as: UTF8.self)
         let range = NSRange(location: 0, length: text.utf16.count)
@@ -215,11 +222,20 @@ final class SigmaRegexPattern: Sendable {
 
     static let rareBytes: [UInt8] = Array("`^%$~|<>{}[]!@#;'+=&*()".utf8)
 
+    /// The longest of `literalRuns` (at least `minimum` bytes).
     static func requiredLiteral(_ p: [UInt8], minimum: Int = 2) -> [UInt8]? {
-        var best: [UInt8] = []
+        guard let best = literalRuns(p)?.max(by: { $0.count < $1.count }), best.count >= minimum else { return nil }
+        return best
+    }
+
+    /// Every literal run outside groups and classes, each of which every match contains (ASCII
+    /// runs only; nil when none can be proven: top-level alternation, escapes not modelled).
+    static func literalRuns(_ p: [UInt8]) -> [[UInt8]]? {
+        var runs: [[UInt8]] = []
         var run: [UInt8] = []
         func flush() {
-            if run.count > best.count { best = run }
+            // Non-ASCII bytes could be part of a multi-byte char class; keep ASCII-only runs.
+            if !run.isEmpty && run.allSatisfy({ $0 < 0x80 }) { runs.append(run) }
             run = []
         }
         // Top-level `|` (outside groups and classes) makes no literal required.
@@ -308,8 +324,7 @@ final class SigmaRegexPattern: Sendable {
             if optional || repeats { i = skipQuantifier(p, i) }
         }
         flush()
-        // Non-ASCII bytes could be part of a multi-byte char class; keep ASCII-only runs.
-        return best.count >= minimum && best.allSatisfy({ $0 < 0x80 }) ? best : nil
+        return runs
     }
 
     private static func skipQuantifier(_ p: [UInt8], _ start: Int) -> Int {
