@@ -15,9 +15,12 @@ import Darwin
 /// a remembered answer is exact.
 ///
 /// Bounded and per scratch (one thread at a time): at most `capacity / 2` values of at most
-/// `maxValueBytes` each, each remembered from its second sighting; when full it is emptied
-/// and fills again (~0.5 MiB at most). Automata are told apart by `SigmaAhoCorasick.id`
-/// (unique in the process), so rules reloaded (new automata) never read the old answers.
+/// `maxValueBytes` each with at most 64 hits, each remembered from its second sighting; when
+/// full it is emptied and fills again. At most ~1 MiB per scratch (2,048 values of 160 bytes
+/// and 64 hits; Sysmon values take a tenth of that), allocated on first use; the pool keeps
+/// at most 16 scratches, and a two-core server uses two to four. Automata are told apart by
+/// `SigmaAhoCorasick.id` (unique in the process), so rules reloaded (new automata) never read
+/// the old answers.
 struct SigmaScanMemo {
     static let capacity = 4_096
     static let maxValueBytes = 160
