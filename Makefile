@@ -47,12 +47,14 @@ bench: release
 	.build/release/StorageBench
 	bash bench/detection.sh
 
-# libFuzzer over the HTTP parser; FUZZ_SECONDS bounds the run.
+# libFuzzer over the HTTP parser, then over the ingest adapters; FUZZ_SECONDS bounds each run.
 FUZZ_SECONDS ?= 600
 fuzz:
 	cd FuzzTesting && $(SWIFT) build -c debug --sanitize=fuzzer --sanitize=address
-	mkdir -p FuzzTesting/corpus
+	mkdir -p FuzzTesting/corpus FuzzTesting/ingestion-corpus
 	cd FuzzTesting && ./.build/debug/HTTPParserFuzzer -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 corpus FailCases
+	cd FuzzTesting && ./.build/debug/IngestionFuzzer -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+		-max_len=8192 -dict=ingestion.dict ingestion-corpus IngestionSeeds
 
 clean:
 	rm -rf .build FuzzTesting/.build

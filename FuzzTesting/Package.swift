@@ -1,8 +1,8 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-// libFuzzer harness for HTTPCore (swift-nio-http2's FuzzTesting layout). The main package has
-// no library product for HTTPCore, so Sources/HTTPCore is a symlink to ../../Sources/HTTPCore
+// libFuzzer harnesses for HTTPCore and Ingestion (swift-nio-http2's FuzzTesting layout). The main
+// package has no library products, so Sources/HTTPCore (and Ingestion, MWRASPCore) are symlinks to ../../Sources/...
 // (SwiftPM refuses target paths outside the package root) and the target is built here.
 //
 //   swift build -c debug --sanitize=fuzzer --sanitize=address
@@ -22,6 +22,11 @@ let package = Package(
         .target(name: "HTTPCore", swiftSettings: fuzzSettings),
         .executableTarget(
             name: "HTTPParserFuzzer", dependencies: ["HTTPCore"], swiftSettings: fuzzSettings),
+        // The ingest adapters: Sources/Ingestion and Sources/MWRASPCore are symlinks too.
+        .target(name: "MWRASPCore", swiftSettings: fuzzSettings),
+        .target(name: "Ingestion", dependencies: ["MWRASPCore"], swiftSettings: fuzzSettings),
+        .executableTarget(
+            name: "IngestionFuzzer", dependencies: ["Ingestion", "MWRASPCore"], swiftSettings: fuzzSettings),
     ],
     swiftLanguageModes: [.v6]
 )
