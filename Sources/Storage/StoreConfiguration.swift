@@ -32,6 +32,10 @@ public struct StoreConfiguration: Sendable {
     /// behind: it is handed back as the pipeline consumes.
     public var recentEventBytes = 16 << 20
 
+    /// How often a background connection copies the WAL into the database file (see
+    /// `WALCheckpointer`); 0 leaves checkpoints to the writer's commits alone.
+    public var walCheckpointMilliseconds = 200
+
     /// Size of the Bloom filter over stored ids and keys (a power of two, in bits; see `KeyFilter`).
     public var keyFilterBits = 1 << 27
 
