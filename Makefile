@@ -47,14 +47,17 @@ bench: release
 	.build/release/StorageBench
 	bash bench/detection.sh
 
-# libFuzzer over the HTTP parser, then over the ingest adapters; FUZZ_SECONDS bounds each run.
+# libFuzzer over the HTTP parser, the ingest adapters and the Sigma engine, one after the other;
+# FUZZ_SECONDS bounds each run. See FuzzTesting/README.md.
 FUZZ_SECONDS ?= 600
 fuzz:
 	cd FuzzTesting && $(SWIFT) build -c debug --sanitize=fuzzer --sanitize=address
-	mkdir -p FuzzTesting/corpus FuzzTesting/ingestion-corpus
+	mkdir -p FuzzTesting/corpus FuzzTesting/ingestion-corpus FuzzTesting/sigma-corpus
 	cd FuzzTesting && ./.build/debug/HTTPParserFuzzer -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 corpus FailCases
-	cd FuzzTesting && ./.build/debug/IngestionFuzzer -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-		-max_len=8192 -dict=ingestion.dict ingestion-corpus IngestionSeeds
+	cd FuzzTesting && SWIFT_BACKTRACE=enable=no ./.build/debug/IngestionFuzzer -max_total_time=$(FUZZ_SECONDS) \
+		-print_final_stats=1 -max_len=8192 -dict=ingestion.dict ingestion-corpus IngestionSeeds
+	cd FuzzTesting && SWIFT_BACKTRACE=enable=no ./.build/debug/SigmaFuzzer -max_total_time=$(FUZZ_SECONDS) \
+		-print_final_stats=1 -max_len=16384 -rss_limit_mb=4096 -dict=sigma.dict sigma-corpus SigmaSeeds
 
 clean:
 	rm -rf .build FuzzTesting/.build

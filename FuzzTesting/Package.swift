@@ -1,8 +1,9 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-// libFuzzer harnesses for HTTPCore and Ingestion (swift-nio-http2's FuzzTesting layout). The main
-// package has no library products, so Sources/HTTPCore (and Ingestion, MWRASPCore) are symlinks to ../../Sources/...
+// libFuzzer harnesses for HTTPCore, Ingestion and the Sigma engine (swift-nio-http2's FuzzTesting
+// layout). The main package has no library products, so Sources/HTTPCore (and Ingestion,
+// MWRASPCore, Detection) are symlinks to ../../Sources/...
 // (SwiftPM refuses target paths outside the package root) and the target is built here.
 //
 //   swift build -c debug --sanitize=fuzzer --sanitize=address
@@ -18,6 +19,9 @@ let fuzzSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "FuzzTesting",
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
     targets: [
         .target(name: "HTTPCore", swiftSettings: fuzzSettings),
         .executableTarget(
@@ -27,6 +31,14 @@ let package = Package(
         .target(name: "Ingestion", dependencies: ["MWRASPCore"], swiftSettings: fuzzSettings),
         .executableTarget(
             name: "IngestionFuzzer", dependencies: ["Ingestion", "MWRASPCore"], swiftSettings: fuzzSettings),
+        // The Sigma engine (Sources/Detection is a symlink as well).
+        .target(
+            name: "Detection",
+            dependencies: ["MWRASPCore", "Ingestion", .product(name: "Yams", package: "Yams")],
+            resources: [.copy("Catalog/Definitions")],
+            swiftSettings: fuzzSettings),
+        .executableTarget(
+            name: "SigmaFuzzer", dependencies: ["Detection", "Ingestion", "MWRASPCore"], swiftSettings: fuzzSettings),
     ],
     swiftLanguageModes: [.v6]
 )
