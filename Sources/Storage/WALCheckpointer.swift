@@ -67,4 +67,10 @@ final class WALCheckpointer: @unchecked Sendable {
         queue.sync {}
         try? connection.close()
     }
+
+    /// A store that failed to open after this started, or was never closed, must not leave the
+    /// timer armed (a resumed dispatch source lives on until it is cancelled).
+    deinit {
+        timer.cancel()
+    }
 }
