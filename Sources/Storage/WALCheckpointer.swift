@@ -43,17 +43,20 @@ final class WALCheckpointer: @unchecked Sendable {
     /// database file afterwards (equal when it caught up).
     @discardableResult
     func checkpoint() throws -> (walFrames: Int, checkpointed: Int) {
-        try queue.sync {
-            try connection.writeWithoutTransaction { db in
-                let result = try db.checkpoint(.passive)
-                return (result.walFrameCount, result.checkpointedFrameCount)
-            }
+        try queue.sync { try passiveCheckpoint() }
+    }
+
+    /// On `queue` only.
+    private func passiveCheckpoint() throws -> (walFrames: Int, checkpointed: Int) {
+        try connection.writeWithoutTransaction { db in
+            let result = try db.checkpoint(.passive)
+            return (result.walFrameCount, result.checkpointedFrameCount)
         }
     }
 
     private func checkpointOnTimer() {
         do {
-            _ = try connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+            _ = try passiveCheckpoint()
         } catch {
             // Nothing is lost: the frames stay in the WAL and the writer's automatic checkpoint
             // still copies them. Logged at debug: a busy database answers this way at times.
